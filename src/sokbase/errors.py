@@ -1,0 +1,30 @@
+"""One family of exceptions whose messages are safe to show a user as one line."""
+from __future__ import annotations
+
+
+class SokbaseError(Exception):
+    """Base class: str(error) is a complete, user-facing sentence (Norwegian bokmål)."""
+
+    exit_code = 1
+
+
+class ExtractionError(SokbaseError):
+    """A file could not be read; the message says why in words a caseworker understands."""
+
+
+class QueryError(SokbaseError):
+    """The query cannot be run as typed."""
+
+    exit_code = 2
+
+
+class IndexMissingError(SokbaseError):
+    """There is no index at the given place."""
+
+
+class IndexOutdatedError(SokbaseError):
+    """The index was built by an incompatible version of sokbase."""
+
+
+class PassageNotFoundError(SokbaseError):
+    """No passage has the given id."""
