@@ -1,0 +1,25 @@
+"""sokbase: passage search over Norwegian policy texts.
+
+    import sokbase
+    with sokbase.open_index("index") as index:
+        results = index.search("bostabilitet barnefamilier", kommune="Trondheim")
+"""
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+__all__ = ["__version__", "open_index", "build_index"]
+
+
+def open_index(path=None, **options):
+    """Open the index at `path` (default: $SOKBASE_INDEX or ./index) for searching."""
+    from .search import SearchIndex
+
+    return SearchIndex.open(path, **options)
+
+
+def build_index(corpus, index_dir=None, **options):
+    """Index every supported file under `corpus` into a new generation at `index_dir`."""
+    from .indexer import build_index as build
+
+    return build(corpus, index_dir, **options)

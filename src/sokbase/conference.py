@@ -1,0 +1,127 @@
+"""Find the conference or meeting a document is from or about.
+
+Only the title decides whether a document is about an event, so that a policy page that
+merely mentions a conference is not labelled as one. Year, date and venue are then read
+from the title and the first blocks, where programmes and event pages state them.
+"""
+from __future__ import annotations
+
+import re
+
+from .models import Conference, Document
+
+EVENT_WORDS = re.compile(
+    r"(konferanse|kunnskapsmøte|seminar|fagdag|fagsamling|nettverkssamling|webinar|"
+    r"samling|dialogmøte|verksted|befaring|årsmøte|frokostmøte|workshop|konferense)",
+    re.IGNORECASE,
+)
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("januar", "jan"), ("februar", "feb"), ("mars", "mar"), ("april", "apr"), ("mai",),
+            ("juni", "jun"), ("juli", "jul"), ("august", "aug"), ("september", "sep", "sept"),
+            ("oktober", "okt"), ("november", "nov"), ("desember", "des"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+_YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
+_WORD_DATE = re.compile(
+    r"\b(\d{1,2})\.\s*(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?(?:\s+(\d{4}))?\b",
+    re.IGNORECASE,
+)
+_NUMERIC_DATE = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})\b")
+_STREET_ADDRESS = re.compile(
+    r"\b\w*(vei|veien|veg|vegen|gate|gata|gaten|plass|allé|alle|torg|brygge)\s+\d+", re.IGNORECASE
+)
+# "ble gjennomført på Vulkan i Oslo", "holdes i Bodø", "arrangeres på Hotell 33 i Oslo"
+_VENUE_SENTENCE = re.compile(
+    r"\b(?:gjennomført|gjennomføres|holdt|holdes|avholdt|avholdes|arrangert|arrangeres|"
+    r"finner sted|fant sted)\s+(?:på|i)\s+"
+    r"(?P<place>[A-ZÆØÅ][\w-]*(?:\s+[A-ZÆØÅ0-9][\w-]*)*)"
+    r"(?:\s+i\s+(?P<city>[A-ZÆØÅ][\w-]*))?"
+)
+HEAD_BLOCKS = 12  # programmes and event pages state date and venue near the top
+
+
+def detect_conference(document: Document) -> Conference | None:
+    if document.conference is not None:
+        return document.conference
+    if not EVENT_WORDS.search(document.title):
+        return None
+    head = [block.text for block in document.blocks[:HEAD_BLOCKS]]
+    name = conference_name(document.title)
+    year = _first_year(name)
+    date, venue = _date_and_venue(head, year)
+    if year is None and date:
+        year = int(date[:4])
+    if year is None:
+        year = _first_year(" ".join(head))
+    if date and len(date) < 10 and year:
+        date = None
+    return Conference(name=name, year=year, date=date, venue=venue or _venue_from_sentences(head))
+
+
+def conference_name(title: str) -> str:
+    """The part of the title that names the event: 'Erfaringskonferansen om områdesatsinger 2024 –
+    verksteder og befaringer' → 'Erfaringskonferansen om områdesatsinger 2024'."""
+    segments = [s.strip() for s in re.split(r"\s+[–—-]\s+|\.\s+|:\s+", title) if s.strip()]
+    for segment in segments:
+        if EVENT_WORDS.search(segment) and len(segment.split()) >= 3:
+            return segment
+    return title.strip()
+
+
+def _first_year(text: str) -> int | None:
+    match = _YEAR.search(text)
+    return int(match.group(1)) if match else None
+
+
+def _date_and_venue(head: list[str], year: int | None) -> tuple[str | None, str | None]:
+    for index, text in enumerate(head):
+        found = _find_date(text, year)
+        if found is None:
+            continue
+        date, end = found
+        rest = text[end:].strip(" ,.–-\n")
+        candidates = [rest] if rest else head[index + 1 : index + 2]
+        venue = next((_venue_line(c) for c in candidates if _venue_line(c)), None)
+        return date, venue
+    return None, None
+
+
+def _find_date(text: str, year: int | None) -> tuple[str, int] | None:
+    match = _NUMERIC_DATE.search(text)
+    if match:
+        day, month, yyyy = (int(g) for g in match.groups())
+        return f"{yyyy:04d}-{month:02d}-{day:02d}", match.end()
+    match = _WORD_DATE.search(text)
+    if match:
+        day, month = int(match.group(1)), MONTHS[match.group(2).lower()]
+        yyyy = int(match.group(3)) if match.group(3) else (year or _first_year(text))
+        if yyyy:
+            return f"{yyyy:04d}-{month:02d}-{day:02d}", match.end()
+    return None
+
+
+def _venue_line(text: str) -> str | None:
+    """A short line like 'Hotell 33 Økern, Østre Aker vei 33, Oslo', without the street address."""
+    first_line = text.strip().splitlines()[0] if text.strip() else ""
+    if not first_line or len(first_line.split()) > 12 or first_line.endswith("?"):
+        return None
+    parts = [p.strip() for p in first_line.split(",") if p.strip()]
+    kept = [p for p in parts if not _STREET_ADDRESS.search(p)]
+    if not kept or not kept[0][:1].isupper():
+        return None
+    return ", ".join(kept)
+
+
+def _venue_from_sentences(head: list[str]) -> str | None:
+    for text in head:
+        match = _VENUE_SENTENCE.search(text)
+        if match:
+            place, city = match.group("place"), match.group("city")
+            return f"{place}, {city}" if city and city != place else place
+    return None

@@ -1,0 +1,120 @@
+"""Split a Document into passages a person can read on their own.
+
+A passage never crosses a heading: it belongs to one section, and carries that section's
+heading, the page its first block is on and its position in the document. Within a section,
+paragraphs and bullet items are packed together up to a word budget; a paragraph longer than
+the budget is split between sentences.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .models import Block, Document, Passage, passage_id_for
+
+MIN_WORDS = 30
+MAX_WORDS = 250
+TARGET_WORDS = 120
+
+_SENTENCE_END = re.compile(r"(?<=[.!?:;»”\"])\s+(?=[A-ZÆØÅ0-9«\"•–-])")
+
+
+@dataclass
+class _Draft:
+    heading: str | None
+    page: int | None
+    lines: list[str] = field(default_factory=list)
+    words: int = 0
+
+    def add(self, line: str, page: int | None) -> None:
+        if not self.lines:
+            self.page = page
+        self.lines.append(line)
+        self.words += count_words(line)
+
+
+def count_words(text: str) -> int:
+    return len(text.split())
+
+
+def split_passages(document: Document) -> list[Passage]:
+    drafts = _pack(_sections(document.blocks))
+    return [
+        Passage(
+            passage_id=passage_id_for(document.doc_id, position),
+            doc_id=document.doc_id,
+            position=position,
+            text="\n".join(draft.lines),
+            heading=draft.heading,
+            page=draft.page,
+        )
+        for position, draft in enumerate(drafts)
+    ]
+
+
+def _sections(blocks: list[Block]) -> list[tuple[str | None, list[Block]]]:
+    """Group body blocks under the nearest heading above them."""
+    sections: list[tuple[str | None, list[Block]]] = []
+    heading: str | None = None
+    body: list[Block] = []
+    for block in blocks:
+        if block.kind == "heading":
+            if body:
+                sections.append((heading, body))
+                body = []
+            heading = block.text
+        else:
+            body.append(block)
+    if body:
+        sections.append((heading, body))
+    return sections
+
+
+def _pack(sections: list[tuple[str | None, list[Block]]]) -> list[_Draft]:
+    drafts: list[_Draft] = []
+    for heading, body in sections:
+        section_drafts: list[_Draft] = [_Draft(heading, None)]
+        for block in body:
+            for piece in _pieces(block):
+                current = section_drafts[-1]
+                if current.lines and current.words + count_words(piece) > _budget(current):
+                    current = _Draft(heading, None)
+                    section_drafts.append(current)
+                current.add(piece, block.page)
+        drafts.extend(_merge_short_tail(section_drafts))
+    return [draft for draft in drafts if draft.lines]
+
+
+def _budget(draft: _Draft) -> int:
+    # Keep filling a passage that is still too short to stand alone.
+    return MAX_WORDS if draft.words < MIN_WORDS else TARGET_WORDS
+
+
+def _pieces(block: Block) -> list[str]:
+    text = f"• {block.text}" if block.kind == "bullet" else block.text
+    if count_words(text) <= MAX_WORDS:
+        return [text]
+    pieces: list[str] = []
+    current: list[str] = []
+    for sentence in _SENTENCE_END.split(text):
+        if current and count_words(" ".join(current + [sentence])) > TARGET_WORDS:
+            pieces.append(" ".join(current))
+            current = []
+        current.append(sentence)
+    if current:
+        pieces.append(" ".join(current))
+    return [chunk for piece in pieces for chunk in _hard_split(piece)]
+
+
+def _hard_split(text: str) -> list[str]:
+    """Last resort for text with no sentence breaks (tables, lists flattened to one line)."""
+    words = text.split()
+    return [" ".join(words[i : i + TARGET_WORDS]) for i in range(0, len(words), TARGET_WORDS)]
+
+
+def _merge_short_tail(drafts: list[_Draft]) -> list[_Draft]:
+    if len(drafts) > 1 and drafts[-1].words < MIN_WORDS and drafts[-2].words + drafts[-1].words <= MAX_WORDS:
+        tail = drafts.pop()
+        drafts[-1].lines.extend(tail.lines)
+        drafts[-1].words += tail.words
+    return drafts

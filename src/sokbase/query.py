@@ -1,0 +1,141 @@
+"""Turn what a caseworker types into a Whoosh query.
+
+Syntax: words (all must match), "phrases", OR/ELLER, AND/OG, NOT/IKKE and -word,
+field filters (kommune:Bergen, år:2024, type:pdf, tittel:..., overskrift:...), trailing
+wildcard (område*). Anything the parser cannot make sense of becomes a QueryError with a
+one-line Norwegian explanation.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from whoosh import query as wq
+from whoosh.qparser import (
+    AndGroup,
+    FieldAliasPlugin,
+    MultifieldParser,
+    OperatorsPlugin,
+    OrGroup,
+    PlusMinusPlugin,
+)
+
+from .errors import QueryError
+from .municipalities import Gazetteer
+from .schema import FIELD_ALIASES, SEARCHED_FIELDS
+
+MAX_QUERY_LENGTH = 1000
+MIN_WILDCARD_PREFIX = 2  # "a*" would expand to a large part of the vocabulary
+FIELD_BOOSTS = {"title": 2.0, "heading": 1.5, "text": 1.0}
+
+_OPERATOR = re.compile(r"(?<!\S)(AND|OG|OR|ELLER|NOT|IKKE|ANDNOT)(?!\S)")
+_FIELD = re.compile(r"(?<![\w\"])(\w+):")
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    query: wq.Query
+    has_operators: bool  # the user wrote OR/NOT/-/quotes/fields: no silent relaxing
+
+
+class QueryParser:
+    def __init__(self, schema, gazetteer: Gazetteer):
+        self.schema = schema
+        self.gazetteer = gazetteer
+        self._all = self._parser(schema, AndGroup)
+        self._any = self._parser(schema, OrGroup.factory(0.9))
+
+    @staticmethod
+    def _parser(schema, group) -> MultifieldParser:
+        parser = MultifieldParser(list(SEARCHED_FIELDS), schema, fieldboosts=FIELD_BOOSTS, group=group)
+        parser.remove_plugin_class(OperatorsPlugin)
+        parser.add_plugin(
+            OperatorsPlugin(
+                And=r"(?<=\s)(?:AND|OG)(?=\s)",
+                Or=r"(?<=\s)(?:OR|ELLER)(?=\s)",
+                AndNot=r"(?<=\s)ANDNOT(?=\s)",
+                Not=r"(^|(?<=(\s|[()])))(?:NOT|IKKE)(?=\s)",
+            )
+        )
+        # A minus only at the start of a word, so "by- og områdeutvikling" and "NAV-kontor" stay words.
+        parser.add_plugin(PlusMinusPlugin(plusexpr=r"(?<![^\s(])\+(?=\S)", minusexpr=r"(?<![^\s(])-(?=\S)"))
+        parser.add_plugin(FieldAliasPlugin(FIELD_ALIASES))
+        return parser
+
+    def parse(self, text: str, match_all: bool = True) -> ParsedQuery:
+        text = _check(text)
+        parser = self._all if match_all else self._any
+        try:
+            parsed = parser.parse(text)
+        except Exception as error:  # Whoosh raises assorted errors on odd syntax
+            raise QueryError(f"Kunne ikke tolke søket «{_short(text)}»: {error}.") from None
+        parsed = parsed.accept(self._resolve_filters)
+        _refuse_expensive(parsed)
+        if parsed is wq.NullQuery or isinstance(parsed, wq.NullQuery) or not _has_positive_terms(parsed):
+            raise QueryError(
+                f"Søket «{_short(text)}» inneholder ingen ord å søke etter (bare stoppord eller operatorer)."
+            )
+        return ParsedQuery(parsed, has_operators=_has_operators(text))
+
+    def _resolve_filters(self, node: wq.Query) -> wq.Query:
+        """kommune:Trondheim → the kommune number the index holds (5001)."""
+        if isinstance(node, wq.Term) and node.fieldname == "kommune":
+            municipality = self.gazetteer.lookup(str(node.text))
+            if municipality is None:
+                raise QueryError(f"Kjenner ikke kommunen «{node.text}». Skriv kommunenavn eller -nummer, f.eks. kommune:Bergen.")
+            return wq.Term("kommune", municipality.number, boost=node.boost)
+        return node
+
+
+def _check(text: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise QueryError("Skriv minst ett ord å søke etter.")
+    if len(text) > MAX_QUERY_LENGTH:
+        raise QueryError(f"Søket er for langt ({len(text)} tegn, maks {MAX_QUERY_LENGTH}).")
+    if text.count('"') % 2:
+        raise QueryError("Søket har et anførselstegn som ikke er lukket. Frase-søk skrives slik: \"sosial bærekraft\".")
+    if text.count("(") != text.count(")"):
+        raise QueryError("Søket har parenteser som ikke går opp.")
+    for field in _FIELD.findall(text):
+        if not _known_field(field):
+            known = ", ".join(sorted(a for aliases in FIELD_ALIASES.values() for a in aliases) + ["kommune", "konferanse"])
+            raise QueryError(f"Ukjent felt «{field}:». Kjente felt: {known}.")
+    return text
+
+
+def _known_field(name: str) -> bool:
+    name = name.lower()
+    return name in FIELD_ALIASES or any(name in aliases for aliases in FIELD_ALIASES.values())
+
+
+def _refuse_expensive(parsed: wq.Query) -> None:
+    for node in _walk(parsed):
+        if isinstance(node, (wq.Wildcard, wq.Prefix)):
+            prefix = re.split(r"[*?]", node.text, maxsplit=1)[0]
+            if len(prefix) < MIN_WILDCARD_PREFIX:
+                raise QueryError(
+                    f"Jokertegn trenger minst {MIN_WILDCARD_PREFIX} bokstaver foran *, f.eks. område*."
+                )
+
+
+def _has_positive_terms(parsed: wq.Query) -> bool:
+    if isinstance(parsed, wq.Not):
+        return False
+    if isinstance(parsed, wq.AndNot):
+        return _has_positive_terms(parsed.a)
+    return any(node.is_leaf() and not isinstance(node, wq.NullQuery) for node in _walk(parsed))
+
+
+def _walk(node: wq.Query):
+    yield node
+    for child in node.children():
+        yield from _walk(child)
+
+
+def _has_operators(text: str) -> bool:
+    return bool(_OPERATOR.search(text) or '"' in text or _FIELD.search(text) or re.search(r"(?<![^\s(])[-+]\S", text))
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,62 @@
+"""Pick the part of a passage that shows why it matched, and where the query's words are in it.
+
+Highlights come from the same analyzer as the index, so "barnefamiliene" is marked for the
+query "barnefamilier". Offsets are returned instead of markup so that every renderer escapes
+and marks text in its own way (ANSI in a terminal, <mark> in HTML, plain in JSON).
+"""
+from __future__ import annotations
+
+import fnmatch
+import re
+from dataclasses import dataclass
+
+SNIPPET_WORDS = 40
+WHOLE_PASSAGE_WORDS = 55  # short passages are shown whole
+
+
+@dataclass(frozen=True)
+class TermMatcher:
+    """The analyzed words a query looks for: exact stems and wildcard patterns."""
+
+    exact: frozenset[str]
+    patterns: tuple[re.Pattern, ...] = ()
+
+    def matches(self, stem: str) -> bool:
+        return stem in self.exact or any(p.match(stem) for p in self.patterns)
+
+    @classmethod
+    def build(cls, words: set[str], wildcards: set[str]) -> "TermMatcher":
+        patterns = tuple(re.compile(fnmatch.translate(w.lower())) for w in sorted(wildcards))
+        return cls(frozenset(words), patterns)
+
+
+def make_snippet(text: str, matcher: TermMatcher, analyzer) -> tuple[str, tuple[tuple[int, int], ...]]:
+    flat = " ".join(text.split())
+    spans = [
+        (token.startchar, token.endchar)
+        for token in analyzer(flat, chars=True, mode="index")
+        if matcher.matches(token.text)
+    ]
+    words = [m.span() for m in re.finditer(r"\S+", flat)]
+    if len(words) <= WHOLE_PASSAGE_WORDS:
+        return flat, tuple(spans)
+    first, last = _best_window(words, spans)
+    start, end = words[first][0], words[last][1]
+    prefix = "… " if first > 0 else ""
+    suffix = " …" if last < len(words) - 1 else ""
+    shift = len(prefix) - start
+    inside = tuple((s + shift, e + shift) for s, e in spans if s >= start and e <= end)
+    return f"{prefix}{flat[start:end]}{suffix}", inside
+
+
+def _best_window(words: list[tuple[int, int]], spans: list[tuple[int, int]]) -> tuple[int, int]:
+    """The run of SNIPPET_WORDS words holding the most matches, started a few words early for context."""
+    hit_words = [index for index, (s, e) in enumerate(words) if any(s <= hs < e for hs, _ in spans)]
+    best_first, best_count = 0, -1
+    for hit in hit_words or [0]:
+        first = max(0, hit - 5)
+        count = sum(1 for index in hit_words if first <= index < first + SNIPPET_WORDS)
+        if count > best_count:
+            best_first, best_count = first, count
+    best_first = max(0, min(best_first, len(words) - SNIPPET_WORDS))
+    return best_first, min(len(words), best_first + SNIPPET_WORDS) - 1
