@@ -1,0 +1,38 @@
+# Two commands do everything on a fresh machine with Python 3.11 and pip:
+#   make demo   create .venv, install sokbase, index corpus/, run a sample search
+#   make test   create or update .venv with the test extras and run the whole suite
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+INDEX  ?= index
+
+.PHONY: demo test install corpus clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Re-install whenever pyproject.toml changes (new dependency, new extra).
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+
+demo: $(VENV)/.installed
+	$(BIN)/sokbase index corpus --index $(INDEX)
+	$(BIN)/sokbase search "bostabilitet barnefamilier" --index $(INDEX) --limit 3
+
+test: $(VENV)/.installed-test
+	$(BIN)/python -m pytest
+
+# Rebuild the sample corpus from ../shared/seeds (the result is committed).
+corpus: $(VENV)/.installed-test
+	$(BIN)/python scripts/build_corpus.py
+
+clean:
+	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache
+	find $(INDEX) -mindepth 1 ! -name README.md -exec rm -rf {} +

@@ -1,0 +1,256 @@
+"""The `sokbase` command: a thin face over the Python API.
+
+Heavy modules (whoosh, pypdf, bs4) are imported inside the commands that need them so that
+`sokbase --help` and a search start quickly.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import SokbaseError
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
+
+index_option = click.option(
+    "--index",
+    "index_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="SOKBASE_INDEX",
+    default="index",
+    show_default=True,
+    help="Indekskatalog (eller miljøvariabelen SOKBASE_INDEX).",
+)
+
+
+def reports_errors(command):
+    """Turn a SokbaseError into one line on stderr and its exit code, never a traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except SokbaseError as error:
+            click.echo(f"Feil: {error}", err=True)
+            sys.exit(error.exit_code)
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="sokbase")
+@click.option("-v", "--verbose", is_flag=True, help="Vis mer om hva som skjer.")
+def cli(verbose: bool) -> None:
+    """sokbase: søk i tekster om områdesatsinger, områdeløft, boligsosialt arbeid og levekår.
+
+    \b
+    Kom i gang:
+      sokbase index corpus/
+      sokbase search "bostabilitet barnefamilier"
+    """
+    logging.basicConfig(level=logging.INFO if verbose else logging.ERROR, format="%(levelname)s %(name)s: %(message)s")
+
+
+@cli.command("index")
+@click.argument("corpus", default="corpus", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@index_option
+@click.option("--json", "as_json", is_flag=True, help="Skriv oppsummeringen som JSON.")
+@reports_errors
+def index_command(corpus: Path, index_dir: Path, as_json: bool) -> None:
+    """Indekser alle PDF-, HTML- og tekstfiler i CORPUS (standard: corpus/).
+
+    Filer som ikke kan leses, meldes med navn og grunn; resten blir indeksert.
+    Den gamle indeksen brukes til den nye er helt ferdig.
+
+    \b
+    Eksempler:
+      sokbase index
+      sokbase index ~/dokumenter/omradesatsinger --index /srv/sokbase/index
+
+    \b
+    Avslutningskoder: 0 alt indeksert, 3 noen filer feilet,
+    1 ingenting kunne indekseres, 2 feil bruk.
+    """
+    from .indexer import build_index
+
+    def progress(path, failure):
+        if failure:
+            click.echo(f"Kunne ikke lese {failure.source}: {failure.reason}", err=True)
+
+    report = build_index(corpus, index_dir, progress=progress)
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    elif report.documents:
+        click.echo(
+            f"Indekserte {report.documents} av {report.files} filer ({report.passages} avsnitt) "
+            f"i {report.seconds:.1f} s til {index_dir}."
+        )
+    if report.failures and not as_json:
+        click.echo(f"{len(report.failures)} filer kunne ikke leses (se over).", err=True)
+    if not report.documents:
+        click.echo(f"Feil: ingen filer i {corpus} kunne indekseres; indeksen er ikke endret.", err=True)
+    sys.exit(report.exit_code)
+
+
+@cli.command()
+@click.argument("query", required=False)
+@index_option
+@click.option("-n", "--limit", default=10, show_default=True, type=click.IntRange(1, 1000), help="Antall treff.")
+@click.option("--kommune", help="Bare avsnitt om denne kommunen (navn eller nummer, f.eks. Bergen eller 4601).")
+@click.option("--konferanse", help="Bare dokumenter fra konferanser med disse ordene i navnet.")
+@click.option("--year", "--år", "year", type=int, help="Bare dokumenter fra dette året (konferanseår eller dato).")
+@click.option("--type", "doc_type", type=click.Choice(["pdf", "html", "text"]), help="Bare denne dokumenttypen.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Kortform for --format json.")
+@click.option("--queries", type=click.File("r", encoding="utf-8"), help="Fil med ett søk per linje ('-' for stdin).")
+@reports_errors
+def search(query, index_dir, limit, kommune, konferanse, year, doc_type, output_format, as_json, queries) -> None:
+    """Søk etter avsnitt. Alle ordene må finnes i avsnittet (ellers vises avsnitt med noen av dem).
+
+    \b
+    Søkesyntaks:
+      bostabilitet barnefamilier     alle ordene
+      "sosial bærekraft"             eksakt frase
+      Løvstakken ELLER Loddefjord    ett av ordene (også OR)
+      områdeløft IKKE Oslo           uten ordet (også NOT, -Oslo)
+      område*                        ord som begynner slik
+      kommune:Bergen år:2024         feltfilter (også tittel:, overskrift:, type:, konferanse:)
+
+    \b
+    Eksempler:
+      sokbase search "bostabilitet barnefamilier"
+      sokbase search frafall --kommune Bergen --json
+      sokbase search --queries sok.txt --json
+    """
+    from . import open_index, render
+
+    if (query is None) == (queries is None):
+        raise click.UsageError("Oppgi enten et søk eller --queries FIL.")
+    output_format = "json" if as_json else output_format
+    texts = [query] if query is not None else [line.strip() for line in queries if line.strip()]
+    options = dict(limit=limit, kommune=kommune, konferanse=konferanse, year=year, doc_type=doc_type)
+    with open_index(index_dir) as index:
+        if queries is None:
+            results = index.search(query, **options)
+            if output_format == "json":
+                click.echo(render.as_json(results))
+            elif output_format == "csv":
+                click.echo(render.as_csv([results]), nl=False)
+            else:
+                click.echo(render.as_text(results, emphasis=_bold))
+            return
+        _search_many(index, texts, options, output_format)
+
+
+def _search_many(index, texts, options, output_format) -> None:
+    """One query per line: JSON Lines, one CSV, or text blocks; a bad query is reported and skipped."""
+    from . import render
+
+    from .errors import QueryError
+
+    failed = 0
+    collected = []
+    for text in texts:
+        try:
+            results = index.search(text, **options)
+        except QueryError as error:
+            failed += 1
+            if output_format == "json":
+                click.echo(json.dumps({"query": text, "error": str(error)}, ensure_ascii=False))
+            else:
+                click.echo(f"Feil i søket «{text}»: {error}", err=True)
+            continue
+        if output_format == "json":
+            click.echo(render.as_json(results, lines=True))
+        elif output_format == "csv":
+            collected.append(results)
+        else:
+            click.echo(render.as_text(results, emphasis=_bold) + "\n")
+    if output_format == "csv":
+        click.echo(render.as_csv(collected), nl=False)
+    if failed:
+        sys.exit(EXIT_USAGE)
+
+
+@cli.command()
+@click.argument("passage_id")
+@index_option
+@click.option("--context", default=1, show_default=True, type=click.IntRange(0, 20), help="Avsnitt før og etter.")
+@click.option("--json", "as_json", is_flag=True, help="Skriv avsnittet som JSON.")
+@reports_errors
+def show(passage_id, index_dir, context, as_json) -> None:
+    """Vis et avsnitt i sammenhengen det står i. PASSAGE_ID står under hvert treff (Id:).
+
+    \b
+    Eksempel:
+      sokbase show 1c9e5a7d0b2f-4
+    """
+    from . import open_index, render
+
+    with open_index(index_dir) as index:
+        found = index.passage(passage_id, context=context)
+    if as_json:
+        data = found.hit.to_dict()
+        data["before"] = [p.text for p in found.before]
+        data["after"] = [p.text for p in found.after]
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    hit = found.hit
+    click.echo(_bold(hit.title))
+    for line in render.hit_lines(hit)[1:-2]:
+        click.echo(line.strip())
+    click.echo(f"Kilde: {hit.source}" + (f" ({hit.url})" if hit.url else ""))
+    for passage in found.before:
+        click.echo("\n" + click.style(passage.text, dim=True))
+    click.echo("\n" + _bold(hit.text))
+    for passage in found.after:
+        click.echo("\n" + click.style(passage.text, dim=True))
+
+
+@cli.command()
+@index_option
+@click.option("--json", "as_json", is_flag=True, help="Skriv tallene som JSON.")
+@reports_errors
+def stats(index_dir, as_json) -> None:
+    """Tell dokumenter, avsnitt, konferanser og kommuner i indeksen."""
+    from dataclasses import asdict
+
+    from . import storage
+
+    generation = storage.current_generation(index_dir)
+    manifest = storage.read_manifest(generation)
+    if as_json:
+        data = asdict(manifest) | {"generation": generation.name}
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"Indeks:      {index_dir} ({generation.name}, bygget {manifest.created})")
+    click.echo(f"Dokumenter:  {manifest.documents} ({_counts(manifest.doc_types)})")
+    click.echo(f"Avsnitt:     {manifest.passages}")
+    click.echo(f"Konferanser: {len(manifest.conferences)}")
+    for name in manifest.conferences:
+        click.echo(f"  - {name}")
+    click.echo(f"Kommuner:    {len(manifest.municipalities)}")
+    for name, count in manifest.municipalities.items():
+        click.echo(f"  - {name}: {count} avsnitt")
+    if manifest.failures:
+        click.echo(f"Filer som ikke kunne leses: {len(manifest.failures)}")
+        for failure in manifest.failures:
+            click.echo(f"  - {failure.source}: {failure.reason}")
+
+
+def _counts(counter: dict[str, int]) -> str:
+    return ", ".join(f"{count} {name}" for name, count in sorted(counter.items()))
+
+
+def _bold(text: str) -> str:
+    return click.style(text, bold=True)
+
+
+def main() -> None:
+    cli(prog_name="sokbase")

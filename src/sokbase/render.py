@@ -1,0 +1,104 @@
+"""Turn Results into what a person or a program reads: terminal text, JSON, CSV."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Callable
+
+from .models import Conference, Hit, Municipality, Results
+
+Emphasis = Callable[[str], str]
+
+
+def plain(text: str) -> str:
+    return text
+
+
+def as_json(results: Results, lines: bool = False) -> str:
+    return json.dumps(results.to_dict(), ensure_ascii=False, indent=None if lines else 2)
+
+
+CSV_COLUMNS = [
+    "query", "rank", "score", "passage_id", "title", "conference", "conference_date", "conference_venue",
+    "municipalities", "page", "heading", "snippet", "source", "url",
+]
+
+
+def as_csv(all_results: list[Results]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for results in all_results:
+        for hit in results.hits:
+            conference = hit.conference
+            writer.writerow([
+                results.query, hit.rank, hit.score, hit.passage_id, hit.title,
+                conference.name if conference else "", (conference.date or "") if conference else "",
+                (conference.venue or "") if conference else "", format_municipalities(hit.municipalities),
+                hit.page or "", hit.heading or "", hit.snippet, hit.source, hit.url or "",
+            ])
+    return buffer.getvalue()
+
+
+def as_text(results: Results, emphasis: Emphasis = plain) -> str:
+    if not results.hits:
+        return (
+            f"Ingen treff for «{results.query}». Prøv færre eller andre ord, "
+            "eller skriv område* for å finne ord som begynner likt."
+        )
+    lines = [f"{results.total} treff for «{results.query}»"]
+    if not results.matched_all_terms:
+        lines.append("Ingen avsnitt inneholdt alle ordene; viser avsnitt som inneholder noen av dem.")
+    for hit in results.hits:
+        lines.append("")
+        lines.extend(hit_lines(hit, emphasis))
+    return "\n".join(lines)
+
+
+def hit_lines(hit: Hit, emphasis: Emphasis = plain) -> list[str]:
+    lines = [f"{hit.rank}. {emphasis(hit.title)}"]
+    if hit.conference:
+        lines.append(f"   Konferanse: {format_conference(hit.conference)}")
+    if hit.municipalities:
+        lines.append(f"   Kommune:    {format_municipalities(hit.municipalities)}")
+    where = " · ".join(part for part in [hit.heading, f"side {hit.page}" if hit.page else None] if part)
+    if where:
+        lines.append(f"   Avsnitt:    {where}")
+    lines.append(f"   {mark(hit.snippet, hit.highlights, emphasis)}")
+    source = hit.source + (f"  ({hit.url})" if hit.url else "")
+    lines.append(f"   Kilde:      {source}")
+    lines.append(f"   Id:         {hit.passage_id}")
+    return lines
+
+
+def mark(text: str, spans, emphasis: Emphasis) -> str:
+    """Apply `emphasis` to each highlighted span of `text`."""
+    out, last = [], 0
+    for start, end in spans:
+        out.append(text[last:start])
+        out.append(emphasis(text[start:end]))
+        last = end
+    out.append(text[last:])
+    return "".join(out)
+
+
+def format_conference(conference: Conference) -> str:
+    parts = [conference.name]
+    if conference.date:
+        parts.append(norwegian_date(conference.date))
+    elif conference.year and str(conference.year) not in conference.name:
+        parts.append(str(conference.year))
+    if conference.venue:
+        parts.append(conference.venue)
+    return " · ".join(parts)
+
+
+def format_municipalities(municipalities: tuple[Municipality, ...]) -> str:
+    return ", ".join(f"{m.name} ({m.number})" for m in municipalities)
+
+
+def norwegian_date(iso: str) -> str:
+    """'2024-09-27' → '27.09.2024' as Norwegians write dates."""
+    parts = iso.split("-")
+    return ".".join(reversed(parts)) if len(parts) == 3 else iso
