@@ -40,7 +40,7 @@ _STREET_ADDRESS = re.compile(
 _VENUE_SENTENCE = re.compile(
     r"\b(?:gjennomført|gjennomføres|holdt|holdes|avholdt|avholdes|arrangert|arrangeres|"
     r"finner sted|fant sted)\s+(?:på|i)\s+"
-    r"(?P<place>[A-ZÆØÅ][\w-]*(?:\s+[A-ZÆØÅ0-9][\w-]*)*)"
+    r"(?P<place>[A-ZÆØÅ][\w-]*(?:\s+(?:[A-ZÆØÅ][\w-]*|\d+(?=\s+[A-ZÆØÅ])))*)"
     r"(?:\s+i\s+(?P<city>[A-ZÆØÅ][\w-]*))?"
 )
 HEAD_BLOCKS = 12  # programmes and event pages state date and venue near the top

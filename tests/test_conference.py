@@ -1,0 +1,44 @@
+from sokbase.conference import conference_name, detect_conference
+from sokbase.models import Block, Conference, Document
+
+
+def doc(title, *texts):
+    return Document(source="x.html", doc_type="html", title=title, blocks=[Block(t) for t in texts])
+
+
+def test_programme_gives_name_date_and_venue_without_street_address():
+    found = detect_conference(doc(
+        "Erfaringskonferansen om områdesatsinger 2024 – verksteder og befaringer",
+        "27. september 2024",
+        "Hotell 33 Økern, Østre Aker vei 33, Oslo",
+        "PARALLELLE VERKSTEDER",
+    ))
+    assert found == Conference("Erfaringskonferansen om områdesatsinger 2024", 2024, "2024-09-27", "Hotell 33 Økern, Oslo")
+
+
+def test_event_page_gives_year_and_venue_from_the_text():
+    found = detect_conference(doc(
+        "Erfaringskonferanse om områdesatsinger 2020",
+        "Kommunal- og moderniseringsdepartementet i samarbeid med Husbankens storbynettverk inviterte "
+        "kommuneansatte til erfaringskonferanse om områdesatsinger. Konferansen ble gjennomført på Vulkan "
+        "i Oslo med over 300 deltagere fra hele landet.",
+    ))
+    assert found.name == "Erfaringskonferanse om områdesatsinger 2020"
+    assert (found.year, found.date, found.venue) == (2020, None, "Vulkan, Oslo")
+
+
+def test_meeting_date_without_year_takes_the_year_from_the_text():
+    found = detect_conference(doc(
+        "Kunnskapsmøte om planlegging og organisering",
+        "Fem nasjonale kunnskapsmøter i løpet av 2011. Første møte ble gjennomført i Oslo 6. mai.",
+    ))
+    assert (found.year, found.date, found.venue) == (2011, "2011-05-06", "Oslo")
+
+
+def test_policy_page_is_no_conference_even_if_it_mentions_one():
+    assert detect_conference(doc("Områdesatsinger", "Regjeringen arrangerer hvert år en konferanse.")) is None
+
+
+def test_generic_event_segment_keeps_the_whole_title():
+    title = "Områdeløft = helhetlig stedsutvikling. Nasjonal erfaringskonferanse"
+    assert conference_name(title) == title
