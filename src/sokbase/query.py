@@ -29,7 +29,7 @@ MIN_WILDCARD_PREFIX = 2  # "a*" would expand to a large part of the vocabulary
 FIELD_BOOSTS = {"title": 2.0, "heading": 1.5, "text": 1.0}
 
 _OPERATOR = re.compile(r"(?<!\S)(AND|OG|OR|ELLER|NOT|IKKE|ANDNOT)(?!\S)")
-_FIELD = re.compile(r"(?<![\w\"])(\w+):")
+_FIELD = re.compile(r"(?<![\w\"])([^\W\d]\w*):(?=\S)")
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,7 @@ class QueryParser:
             raise QueryError(f"Kunne ikke tolke søket «{_short(text)}»: {error}.") from None
         parsed = parsed.accept(self._resolve_filters)
         _refuse_expensive(parsed)
-        if parsed is wq.NullQuery or isinstance(parsed, wq.NullQuery) or not _has_positive_terms(parsed):
+        if parsed is wq.NullQuery or not _has_positive_terms(parsed):
             raise QueryError(
                 f"Søket «{_short(text)}» inneholder ingen ord å søke etter (bare stoppord eller operatorer)."
             )
@@ -97,25 +97,18 @@ def _check(text: str) -> str:
         raise QueryError("Søket har et anførselstegn som ikke er lukket. Frase-søk skrives slik: \"sosial bærekraft\".")
     if text.count("(") != text.count(")"):
         raise QueryError("Søket har parenteser som ikke går opp.")
-    for field in _FIELD.findall(text):
-        if not _known_field(field):
-            known = ", ".join(sorted(a for aliases in FIELD_ALIASES.values() for a in aliases) + ["kommune", "konferanse"])
-            raise QueryError(f"Ukjent felt «{field}:». Kjente felt: {known}.")
     return text
-
-
-def _known_field(name: str) -> bool:
-    name = name.lower()
-    return name in FIELD_ALIASES or any(name in aliases for aliases in FIELD_ALIASES.values())
 
 
 def _refuse_expensive(parsed: wq.Query) -> None:
     for node in _walk(parsed):
+        if isinstance(node, wq.Every):
+            raise QueryError("Skriv minst ett ord å søke etter; * alene kan ikke søkes på.")
         if isinstance(node, (wq.Wildcard, wq.Prefix)):
             prefix = re.split(r"[*?]", node.text, maxsplit=1)[0]
             if len(prefix) < MIN_WILDCARD_PREFIX:
                 raise QueryError(
-                    f"Jokertegn trenger minst {MIN_WILDCARD_PREFIX} bokstaver foran *, f.eks. område*."
+                    f"Jokertegn (* og ?) trenger minst {MIN_WILDCARD_PREFIX} bokstaver foran seg, f.eks. område*."
                 )
 
 
@@ -124,7 +117,7 @@ def _has_positive_terms(parsed: wq.Query) -> bool:
         return False
     if isinstance(parsed, wq.AndNot):
         return _has_positive_terms(parsed.a)
-    return any(node.is_leaf() and not isinstance(node, wq.NullQuery) for node in _walk(parsed))
+    return any(node.is_leaf() and node is not wq.NullQuery for node in _walk(parsed))
 
 
 def _walk(node: wq.Query):
