@@ -42,3 +42,18 @@ def test_policy_page_is_no_conference_even_if_it_mentions_one():
 def test_generic_event_segment_keeps_the_whole_title():
     title = "Områdeløft = helhetlig stedsutvikling. Nasjonal erfaringskonferanse"
     assert conference_name(title) == title
+
+
+def test_a_year_in_the_history_of_the_text_is_not_the_conference_year():
+    found = detect_conference(doc(
+        "Områdeløft = helhetlig stedsutvikling. Nasjonal erfaringskonferanse",
+        "Gjennom Groruddalssatsingen har fire bydeler i Groruddalen siden 2007 satt inn særskilt innsats.",
+    ))
+    assert found.year is None
+
+
+def test_sidecar_conference_wins():
+    given = Conference("Boligsosial konferanse", 2019, "2019-03-12", "Bodø")
+    document = doc("Program", "12. mars 2019")
+    document.conference = given
+    assert detect_conference(document) is given

@@ -44,6 +44,7 @@ _VENUE_SENTENCE = re.compile(
     r"(?:\s+i\s+(?P<city>[A-ZÆØÅ][\w-]*))?"
 )
 HEAD_BLOCKS = 12  # programmes and event pages state date and venue near the top
+PROGRAMME_LINE_WORDS = 10
 
 
 def detect_conference(document: Document) -> Conference | None:
@@ -55,12 +56,8 @@ def detect_conference(document: Document) -> Conference | None:
     name = conference_name(document.title)
     year = _first_year(name)
     date, venue = _date_and_venue(head, year)
-    if year is None and date:
-        year = int(date[:4])
-    if year is None:
-        year = _first_year(" ".join(head))
-    if date and len(date) < 10 and year:
-        date = None
+    # Only dates stated with the event count: a year elsewhere in the text ("siden 2007") is history.
+    year = year or _first_year(date or "") or _first_year(document.date or "")
     return Conference(name=name, year=year, date=date, venue=venue or _venue_from_sentences(head))
 
 
@@ -85,6 +82,8 @@ def _date_and_venue(head: list[str], year: int | None) -> tuple[str | None, str 
         if found is None:
             continue
         date, end = found
+        if len(text.split()) > PROGRAMME_LINE_WORDS:  # a date inside prose: no venue line follows it
+            return date, None
         rest = text[end:].strip(" ,.–-\n")
         candidates = [rest] if rest else head[index + 1 : index + 2]
         venue = next((_venue_line(c) for c in candidates if _venue_line(c)), None)
