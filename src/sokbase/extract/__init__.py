@@ -1,0 +1,71 @@
+"""The extraction stage: one file → one Document, or an ExtractionError that says why not.
+
+    document = extract_file(Path("corpus/husbanken/program.pdf"), Path("corpus"))
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from ..errors import ExtractionError
+from ..models import Document
+from ..sidecar import read_sidecar
+from .html import extract_html
+from .pdf import extract_pdf
+from .text import extract_markdown, extract_text
+
+logger = logging.getLogger(__name__)
+
+Extractor = Callable[[bytes, str], Document]
+EXTRACTORS: dict[str, Extractor] = {
+    ".pdf": extract_pdf,
+    ".html": extract_html,
+    ".htm": extract_html,
+    ".txt": extract_text,
+    ".md": extract_markdown,
+}
+# Sidecar keys that replace what was found in the file; "municipalities" is resolved later.
+SIDECAR_FIELDS = ("title", "url", "date", "language", "publisher", "description", "conference")
+
+
+def extract_file(path: Path, root: Path) -> Document:
+    """Read `path` (inside the corpus folder `root`) into a Document with its sidecar applied."""
+    source = path.relative_to(root).as_posix()
+    extractor = EXTRACTORS.get(path.suffix.lower())
+    if extractor is None:
+        raise ExtractionError(f"filtypen {path.suffix or '(uten endelse)'} støttes ikke")
+    data = _read(path)
+    sidecar = read_sidecar(path)
+    document = _run(extractor, data, source)
+    if not any(block.text.strip() for block in document.blocks):
+        raise ExtractionError("ingen tekst funnet")
+    overrides = {key: sidecar[key] for key in SIDECAR_FIELDS if key in sidecar}
+    return dataclasses.replace(document, content_hash=hashlib.sha256(data).hexdigest(), **overrides)
+
+
+def _read(path: Path) -> bytes:
+    try:
+        data = path.read_bytes()
+    except PermissionError as error:
+        raise ExtractionError("kunne ikke lese filen: ingen tilgang") from error
+    except OSError as error:
+        raise ExtractionError("kunne ikke lese filen") from error
+    if not data:
+        raise ExtractionError("tom fil (0 byte)")
+    return data
+
+
+def _run(extractor: Extractor, data: bytes, source: str) -> Document:
+    """Call the extractor; whatever pypdf, bs4 or lxml raise becomes a reason a user can read."""
+    try:
+        return extractor(data, source)
+    except ExtractionError:
+        raise
+    except RecursionError as error:
+        raise ExtractionError("filen er for dypt nøstet til å leses") from error
+    except Exception as error:
+        logger.debug("%s: uventet feil under lesing", source, exc_info=True)
+        raise ExtractionError(f"kunne ikke lese filen ({type(error).__name__})") from error

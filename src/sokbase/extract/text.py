@@ -1,0 +1,73 @@
+"""Plain text and Markdown → Document: blank lines separate paragraphs, the first line is the title."""
+from __future__ import annotations
+
+import re
+from pathlib import PurePosixPath
+
+from ..errors import ExtractionError
+from ..models import Block, Document
+from ..textnorm import decode, join_lines, looks_binary, normalize
+
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+_BULLET = re.compile(r"[-*•]\s+")
+_MD_HEADING = re.compile(r"(#{1,6})\s+(.*?)[\s#]*$")
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MD_EMPHASIS = re.compile(r"\*\*|__")
+TITLE_MAX_CHARS = 150
+
+
+def extract_text(data: bytes, source: str) -> Document:
+    return _extract(data, source, markdown=False)
+
+
+def extract_markdown(data: bytes, source: str) -> Document:
+    return _extract(data, source, markdown=True)
+
+
+def _extract(data: bytes, source: str, markdown: bool) -> Document:
+    text = decode(data)
+    if looks_binary(text):
+        raise ExtractionError("ikke en lesbar tekstfil (binært innhold)")
+    text = normalize(text.replace("\r\n", "\n").replace("\r", "\n"))
+    if markdown:
+        text = _MD_EMPHASIS.sub("", _MD_LINK.sub(r"\1", text))
+    groups = _PARAGRAPH_BREAK.split(text)
+    blocks = [block for group in groups for block in _group_blocks(group, markdown)]
+    if blocks and blocks[0].kind == "paragraph" and _is_title_line(groups[0]):
+        blocks[0] = Block(blocks[0].text, "heading", level=1)
+    if blocks and blocks[0].kind == "heading":
+        title = blocks[0].text
+    else:
+        title = _first_line(text) or PurePosixPath(source).stem
+    return Document(source=source, doc_type="text", title=title, blocks=blocks)
+
+
+def _group_blocks(group: str, markdown: bool) -> list[Block]:
+    """The blocks of one blank-line-separated group: a bullet runs on over its wrapped lines."""
+    blocks: list[Block] = []
+    kind, lines = "paragraph", []
+    for line in group.split("\n"):
+        heading = _MD_HEADING.match(line) if markdown else None
+        bullet = _BULLET.match(line)
+        if (heading or bullet) and lines:
+            blocks.append(Block(join_lines(lines), kind))
+            kind, lines = "paragraph", []
+        if heading:
+            blocks.append(Block(normalize(heading[2]), "heading", level=len(heading[1])))
+        elif bullet:
+            kind, lines = "bullet", [line[bullet.end():]]
+        else:
+            lines.append(line)
+    if lines:
+        blocks.append(Block(join_lines(lines), kind))
+    return [block for block in blocks if block.text]
+
+
+def _first_line(text: str) -> str:
+    return next((line.lstrip("#").strip() for line in text.split("\n") if line.strip()), "")
+
+
+def _is_title_line(group: str) -> bool:
+    """A first paragraph of one short line without a final period is the document's heading."""
+    line = group.strip()
+    return "\n" not in line and len(line) <= TITLE_MAX_CHARS and not line.endswith(".")
