@@ -11,8 +11,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import ExtractionError
-from ..models import Document
-from ..sidecar import read_sidecar
+from ..models import Document, Municipality
+from ..municipalities import Gazetteer
+from ..sidecar import read_sidecar, sidecar_path
 from .html import extract_html
 from .pdf import extract_pdf
 from .text import extract_markdown, extract_text
@@ -27,7 +28,7 @@ EXTRACTORS: dict[str, Extractor] = {
     ".txt": extract_text,
     ".md": extract_markdown,
 }
-# Sidecar keys that replace what was found in the file; "municipalities" is resolved later.
+# Sidecar keys that replace what was found in the file.
 SIDECAR_FIELDS = ("title", "url", "date", "language", "publisher", "description", "conference")
 
 
@@ -43,7 +44,21 @@ def extract_file(path: Path, root: Path) -> Document:
     if not any(block.text.strip() for block in document.blocks):
         raise ExtractionError("ingen tekst funnet")
     overrides = {key: sidecar[key] for key in SIDECAR_FIELDS if key in sidecar}
+    if sidecar.get("municipalities"):
+        overrides["municipalities"] = _resolve_municipalities(sidecar["municipalities"], path)
     return dataclasses.replace(document, content_hash=hashlib.sha256(data).hexdigest(), **overrides)
+
+
+def _resolve_municipalities(numbers: list[str], path: Path) -> tuple[Municipality, ...]:
+    gazetteer = Gazetteer.default()
+    found: list[Municipality] = []
+    for number in numbers:
+        municipality = gazetteer.lookup(number)
+        if municipality is None:
+            raise ExtractionError(f"ugyldig metadatafil {sidecar_path(path).name}: ukjent kommune «{number}»")
+        if municipality not in found:
+            found.append(municipality)
+    return tuple(found)
 
 
 def _read(path: Path) -> bytes:

@@ -1,0 +1,208 @@
+"""The command line as a caseworker uses it, over the shipped corpus."""
+import csv
+import io
+import json
+
+from click.testing import CliRunner
+
+from sokbase.cli import cli
+
+from conftest import CONFERENCE_2020, CORPUS, POLICY_PAGE, PROGRAMME_2024
+
+
+def run(*args, input=None):
+    return CliRunner().invoke(cli, [str(a) for a in args], input=input)
+
+
+def search_json(corpus_index, *args):
+    result = run("search", *args, "--index", corpus_index, "--json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def test_bostabilitet_barnefamilier_finds_the_trondheim_passage_of_2024_first(corpus_index):
+    data = search_json(corpus_index, "bostabilitet barnefamilier")
+    top = data["hits"][0]
+    assert top["source"] == PROGRAMME_2024
+    assert "Trondheim" in top["text"] and "barnefamilier" in top["text"]
+    assert top["conference"]["year"] == 2024
+    assert top["conference"]["date"] == "2024-09-27"
+    assert {"name": "Trondheim", "number": "5001"} in top["municipalities"]
+    assert top["page"] >= 1
+
+
+def test_json_hits_carry_the_documented_schema(corpus_index):
+    data = search_json(corpus_index, "områdeløft")
+    assert set(data) >= {"query", "total", "hits"}
+    required = {"rank", "score", "passage_id", "doc_id", "title", "source", "url", "doc_type", "page",
+                "heading", "text", "snippet", "conference", "municipalities"}
+    for rank, hit in enumerate(data["hits"], start=1):
+        assert required <= set(hit)
+        assert hit["rank"] == rank
+        for start, end in hit["highlights"]:
+            assert hit["snippet"][start:end].lower().startswith("områdeløft")
+
+
+def test_frivilligbors_names_drammen(corpus_index):
+    result = run("search", "Frivilligbørs", "--index", corpus_index)
+    assert result.exit_code == 0
+    first_hit = result.output.split("\n\n")[1]
+    assert "Drammen (3301)" in first_hit
+
+
+def test_paneldebatt_names_the_2020_conference(corpus_index):
+    data = search_json(corpus_index, "paneldebatt")
+    top = data["hits"][0]
+    assert top["source"] == CONFERENCE_2020
+    assert top["conference"]["name"] == "Erfaringskonferanse om områdesatsinger 2020"
+    assert top["conference"]["year"] == 2020
+
+
+def test_policy_page_has_no_conference(corpus_index):
+    data = search_json(corpus_index, "sosial bærekraft utsatte byområder")
+    policy = [hit for hit in data["hits"] if hit["source"] == POLICY_PAGE]
+    assert policy and all(hit["conference"] is None for hit in policy)
+
+
+def test_text_output_shows_what_a_caseworker_needs(corpus_index):
+    result = run("search", "bostabilitet barnefamilier", "--index", corpus_index, "--limit", "1")
+    assert result.exit_code == 0
+    out = result.output
+    assert "1. Erfaringskonferansen om områdesatsinger 2024" in out
+    assert "Konferanse: Erfaringskonferansen om områdesatsinger 2024 · 27.09.2024 · Hotell 33 Økern, Oslo" in out
+    assert "Kommune:    Trondheim (5001)" in out
+    assert "side " in out and "Kilde:" in out and PROGRAMME_2024 in out
+
+
+def test_kommune_filter_accepts_a_neighbourhood(corpus_index):
+    data = search_json(corpus_index, "frafall", "--kommune", "Loddefjord")
+    assert data["hits"]
+    assert all({"name": "Bergen", "number": "4601"} in hit["municipalities"] for hit in data["hits"])
+
+
+def test_year_filter(corpus_index):
+    data = search_json(corpus_index, "områdesatsinger", "--year", "2020")
+    assert data["hits"] and all(hit["source"] == CONFERENCE_2020 for hit in data["hits"])
+
+
+def test_all_words_fallback_says_so(corpus_index):
+    data = search_json(corpus_index, "Frivilligbørs piggsvin")
+    assert data["matched_all_terms"] is False
+    assert data["hits"][0]["source"] == PROGRAMME_2024
+    text = run("search", "Frivilligbørs piggsvin", "--index", corpus_index).output
+    assert "Ingen avsnitt inneholdt alle ordene" in text
+
+
+def test_no_hits_is_a_clear_message_not_an_error(corpus_index):
+    result = run("search", "piggsvin", "--index", corpus_index)
+    assert result.exit_code == 0
+    assert "Ingen treff for «piggsvin»" in result.output
+
+
+def test_malformed_queries_get_one_line_and_exit_2(corpus_index):
+    for query in ['"sosial bærekraft', "*", "a*", "(områdeløft", "og i på", "IKKE Oslo", "kommune:Atlantis"]:
+        result = run("search", query, "--index", corpus_index)
+        assert result.exit_code == 2, (query, result.output)
+        assert result.output.startswith("Feil: ")
+        assert len(result.output.strip().splitlines()) == 1, result.output
+        assert "Traceback" not in result.output
+
+
+def test_colons_and_unknown_fields_are_searched_as_words(corpus_index):
+    for query in ["foo:bar", "12.35/12.45/13.00 BEFARINGER", "Bydel Alna: Områdeløft"]:
+        result = run("search", query, "--index", corpus_index)
+        assert result.exit_code == 0, (query, result.output)
+    assert "Furuset" in run("search", "Bydel Alna: Områdeløft", "--index", corpus_index).output
+
+
+def test_operators_phrases_and_exclusion(corpus_index):
+    either = search_json(corpus_index, "Løvstakken ELLER Loddefjord")
+    texts = " ".join(hit["text"] for hit in either["hits"])
+    assert "Løvstakk" in texts and "Loddefjord" in texts
+    phrase = search_json(corpus_index, '"sosial bærekraft"')
+    assert phrase["hits"] and all("sosial bærekraft" in hit["text"].lower() for hit in phrase["hits"])
+    without = search_json(corpus_index, "områdeløft -Groruddalen")
+    assert without["hits"] and all("Groruddalen" not in hit["text"] for hit in without["hits"])
+    prefix = search_json(corpus_index, "språkinnsats*")
+    assert prefix["hits"]
+
+
+def test_queries_file_prints_json_lines(corpus_index, tmp_path):
+    queries = tmp_path / "sok.txt"
+    queries.write_text("bostabilitet barnefamilier\nFrivilligbørs\n\"uavsluttet\n", encoding="utf-8")
+    result = run("search", "--queries", queries, "--index", corpus_index, "--json")
+    lines = [json.loads(line) for line in result.output.strip().splitlines()]
+    assert [line["query"] for line in lines] == ["bostabilitet barnefamilier", "Frivilligbørs", '"uavsluttet']
+    assert lines[0]["hits"] and "error" in lines[2]
+    assert result.exit_code == 2
+
+
+def test_csv_output(corpus_index):
+    result = run("search", "frafall", "--index", corpus_index, "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(result.output)))
+    assert rows and rows[0]["rank"] == "1" and rows[0]["title"]
+
+
+def test_show_prints_the_passage_in_context(corpus_index):
+    hit = search_json(corpus_index, "Frivilligbørs")["hits"][0]
+    result = run("show", hit["passage_id"], "--index", corpus_index)
+    assert result.exit_code == 0
+    assert hit["text"] in result.output and hit["title"] in result.output
+    missing = run("show", "finnesikke-1", "--index", corpus_index)
+    assert missing.exit_code == 1 and "Fant ikke avsnittet" in missing.output
+
+
+def test_stats_counts_documents_passages_conferences_municipalities(corpus_index):
+    result = run("stats", "--index", corpus_index, "--json")
+    data = json.loads(result.output)
+    assert data["documents"] == 5
+    assert data["passages"] > 20
+    assert "Erfaringskonferansen om områdesatsinger 2024" in data["conferences"]
+    assert "Trondheim (5001)" in data["municipalities"]
+
+
+def test_missing_index_is_a_clear_error(tmp_path):
+    result = run("search", "områdeløft", "--index", tmp_path / "ingen")
+    assert result.exit_code == 1
+    assert "Fant ingen indeks" in result.output and "sokbase index" in result.output
+
+
+def test_index_reports_bad_files_by_name_and_keeps_the_good_ones(corpus_copy, tmp_path):
+    good_pdf = (corpus_copy / PROGRAMME_2024).read_bytes()
+    (corpus_copy / "avkuttet.pdf").write_bytes(good_pdf[: len(good_pdf) // 3])
+    (corpus_copy / "tom.txt").write_bytes(b"")
+    (corpus_copy / "stoy.html").write_bytes(bytes(range(256)) * 40)
+    index_dir = tmp_path / "index"
+    result = run("index", corpus_copy, "--index", index_dir)
+    assert result.exit_code == 3, result.output
+    for name in ["avkuttet.pdf", "tom.txt", "stoy.html"]:
+        assert name in result.output
+    assert "tom fil" in result.output
+    found = run("search", "Frivilligbørs", "--index", index_dir)
+    assert found.exit_code == 0 and "Drammen" in found.output
+
+
+def test_a_failed_run_keeps_the_previous_index(corpus_index, tmp_path):
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "tom.pdf").write_bytes(b"")
+    index_dir = tmp_path / "index"
+    assert run("index", CORPUS, "--index", index_dir).exit_code == 0
+    result = run("index", broken, "--index", index_dir)
+    assert result.exit_code == 1
+    assert "indeksen er ikke endret" in result.output
+    assert run("search", "Frivilligbørs", "--index", index_dir).exit_code == 0
+
+
+def test_usage_errors_exit_2(tmp_path):
+    assert run("index", tmp_path / "finnes-ikke").exit_code == 2
+    assert run("search").exit_code == 2
+    assert run("search", "x", "--limit", "0").exit_code == 2
+
+
+def test_every_command_has_help_with_examples():
+    for command in ["index", "search", "show", "stats"]:
+        result = run(command, "--help")
+        assert result.exit_code == 0
+        assert len(result.output) > 200
+    assert "Eksempler" in run("search", "--help").output

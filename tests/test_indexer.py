@@ -1,0 +1,72 @@
+"""Building an index through the Python API: what gets in, what is reported, what is kept."""
+import sokbase
+import sokbase.errors
+from sokbase import storage
+
+NOTAT = """Notat om bostøtte
+
+Kommunen har gjennomgått praksis for bostøtte til barnefamilier i leide boliger.
+
+- Flere søknader behandles nå innen tre uker.
+- Veiledning gis på servicetorget.
+"""
+
+
+def test_sidecar_gives_conference_and_municipalities_to_a_plain_text_file(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "notat.txt").write_text(NOTAT, encoding="utf-8")
+    (corpus / "notat.meta.toml").write_text(
+        'url = "https://example.kommune.no/notat"\nmunicipalities = ["4601"]\n'
+        '[conference]\nname = "Boligsosial fagdag"\ndate = "2023-03-14"\nvenue = "Bergen"\n',
+        encoding="utf-8",
+    )
+    report = sokbase.build_index(corpus, tmp_path / "index")
+    assert report.exit_code == 0
+    with sokbase.open_index(tmp_path / "index") as index:
+        hit = index.search("bostøtte barnefamilier").hits[0]
+    assert hit.title == "Notat om bostøtte"
+    assert hit.url == "https://example.kommune.no/notat"
+    assert [m.name for m in hit.municipalities] == ["Bergen"]
+    assert hit.conference.name == "Boligsosial fagdag" and hit.conference.date == "2023-03-14"
+    assert "• Flere søknader behandles nå innen tre uker." in hit.text
+
+
+def test_unknown_kommune_in_sidecar_is_reported_not_guessed(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "notat.txt").write_text(NOTAT, encoding="utf-8")
+    (corpus / "notat.meta.toml").write_text('municipalities = ["9999"]\n', encoding="utf-8")
+    (corpus / "annet.txt").write_text(NOTAT, encoding="utf-8")
+    report = sokbase.build_index(corpus, tmp_path / "index")
+    assert report.exit_code == 3
+    assert [(f.source, f.reason) for f in report.failures] == [
+        ("notat.txt", "ugyldig metadatafil notat.meta.toml: ukjent kommune «9999»")
+    ]
+
+
+def test_rebuild_switches_generation_and_keeps_the_one_before(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "notat.txt").write_text(NOTAT, encoding="utf-8")
+    index_dir = tmp_path / "index"
+    for _ in range(3):
+        sokbase.build_index(corpus, index_dir)
+    assert storage.current_generation(index_dir).name == "gen-000003"
+    assert sorted(p.name for p in index_dir.glob("gen-*")) == ["gen-000002", "gen-000003"]
+
+
+def test_index_from_another_schema_version_asks_for_a_rebuild(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "notat.txt").write_text(NOTAT, encoding="utf-8")
+    index_dir = tmp_path / "index"
+    sokbase.build_index(corpus, index_dir)
+    manifest_path = storage.current_generation(index_dir) / storage.MANIFEST
+    manifest_path.write_text(manifest_path.read_text().replace('"schema-1/', '"schema-0/'))
+    try:
+        sokbase.open_index(index_dir)
+    except sokbase.errors.IndexOutdatedError as error:
+        assert "sokbase index" in str(error)
+    else:
+        raise AssertionError("an outdated index was opened")
