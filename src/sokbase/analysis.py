@@ -17,17 +17,7 @@ TOKEN_PATTERN = r"\w+"
 # inkje, ingen, uten) and time order (før, etter). Written out so it cannot silently
 # grow English words, as Whoosh's StopFilter(lang="no") does.
 NORWEGIAN_STOP_WORDS = frozenset(
-    """
-    og i jeg det at en et den til er som på de med han av der så var meg seg men ett har om
-    vi min mitt ha hadde hun nå over da ved fra du ut sin dem oss opp man hans hvor eller hva
-    selv sjøl her alle vil bli ble blei blitt inn når være kom noen noe ville dere deres kun ja
-    ned denne for deg si sine sitt mot å meget hvorfor dette disse hvordan din ditt blir samme
-    hvilken hvilke sånn inni mellom vår hver hvem vors hvis både bare enn fordi mange også slik
-    vært båe begge siden dykk dykkar dei deira deires deim di då eg ein eit eitt elles honom hjå
-    ho hoe henne hennar hennes hoss hossen ingi korleis korso kva kvar kvarhelst kven kvi kvifor
-    me medan mi mine mykje no nokon noka nokor noko nokre sia sidan so somt somme um upp vere
-    vore verte vort varte vart
-    """.split()
+    ["og", "i", "jeg", "det", "at", "en", "et", "den", "til", "er", "som", "på", "de", "med", "han", "av", "der", "så", "var", "meg", "seg", "men", "ett", "har", "om", "vi", "min", "mitt", "ha", "hadde", "hun", "nå", "over", "da", "ved", "fra", "du", "ut", "sin", "dem", "oss", "opp", "man", "hans", "hvor", "eller", "hva", "selv", "sjøl", "her", "alle", "vil", "bli", "ble", "blei", "blitt", "inn", "når", "være", "kom", "noen", "noe", "ville", "dere", "deres", "kun", "ja", "ned", "denne", "for", "deg", "si", "sine", "sitt", "mot", "å", "meget", "hvorfor", "dette", "disse", "hvordan", "din", "ditt", "blir", "samme", "hvilken", "hvilke", "sånn", "inni", "mellom", "vår", "hver", "hvem", "vors", "hvis", "både", "bare", "enn", "fordi", "mange", "også", "slik", "vært", "båe", "begge", "siden", "dykk", "dykkar", "dei", "deira", "deires", "deim", "di", "då", "eg", "ein", "eit", "eitt", "elles", "honom", "hjå", "ho", "hoe", "henne", "hennar", "hennes", "hoss", "hossen", "ingi", "korleis", "korso", "kva", "kvar", "kvarhelst", "kven", "kvi", "kvifor", "me", "medan", "mi", "mine", "mykje", "no", "nokon", "noka", "nokor", "noko", "nokre", "sia", "sidan", "so", "somt", "somme", "um", "upp", "vere", "vore", "verte", "vort", "varte", "vart"]
 )
 
 

@@ -12,6 +12,10 @@ class ExtractionError(SokbaseError):
     """A file could not be read; the message says why in words a caseworker understands."""
 
 
+class NothingToIndexError(SokbaseError):
+    """The corpus folder is missing or holds no file sokbase can read."""
+
+
 class QueryError(SokbaseError):
     """The query cannot be run as typed."""
 

@@ -6,15 +6,15 @@ import logging
 import time
 from collections import Counter
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from pathlib import Path
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 from whoosh import index as whoosh_index
 
 from . import __version__, storage
 from .discover import find_files
-from .errors import ExtractionError, SokbaseError
+from .errors import ExtractionError, NothingToIndexError, SokbaseError
 from .extract import extract_file
 from .metadata import enrich_document, enrich_passages
 from .models import Document, Passage
@@ -24,7 +24,7 @@ from .schema import FORMAT, build_schema
 
 logger = logging.getLogger(__name__)
 
-Progress = Callable[[Path, "Failure | None"], None]
+Progress = Callable[[Path, storage.Failure | None], None]
 
 
 @dataclass
@@ -50,10 +50,6 @@ class IndexReport:
         return asdict(self)
 
 
-class NothingIndexedError(SokbaseError):
-    exit_code = 1
-
-
 def build_index(corpus: Path | str, index_dir: Path | str | None = None, progress: Progress | None = None) -> IndexReport:
     """Index every supported file under `corpus`; the new generation goes live only if at least
     one document was indexed, so a run over a broken or empty folder never empties the index."""
@@ -61,12 +57,12 @@ def build_index(corpus: Path | str, index_dir: Path | str | None = None, progres
     corpus = Path(corpus)
     index_dir = Path(index_dir) if index_dir is not None else storage.default_index_dir()
     if not corpus.is_dir():
-        raise NothingIndexedError(f"Fant ikke katalogen {corpus}.")
+        raise NothingToIndexError(f"Fant ikke katalogen {corpus}.")
     report = IndexReport(corpus=str(corpus), index_dir=str(index_dir))
     files = find_files(corpus)
     report.files = len(files)
     if not files:
-        raise NothingIndexedError(f"Fant ingen PDF-, HTML- eller tekstfiler i {corpus}.")
+        raise NothingToIndexError(f"Fant ingen PDF-, HTML- eller tekstfiler i {corpus}.")
 
     generation = storage.new_generation(index_dir)
     try:
@@ -175,7 +171,7 @@ def _manifest(corpus: Path, indexed: Iterable[tuple[Document, list[Passage]]], r
         format=FORMAT,
         sokbase_version=__version__,
         corpus=str(corpus.resolve()),
-        created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        created=datetime.now(UTC).isoformat(timespec="seconds"),
         documents=report.documents,
         passages=report.passages,
         conferences=conferences,

@@ -52,14 +52,14 @@ class SearchIndex:
         self._analyzer = self._whoosh.schema["text"].analyzer
 
     @classmethod
-    def open(cls, path: Path | str | None = None) -> "SearchIndex":
+    def open(cls, path: Path | str | None = None) -> SearchIndex:
         return cls(Path(path) if path is not None else storage.default_index_dir())
 
     def close(self) -> None:
         self._searcher.close()
         self._whoosh.close()
 
-    def __enter__(self) -> "SearchIndex":
+    def __enter__(self) -> SearchIndex:
         return self
 
     def __exit__(self, *exc) -> None:

@@ -25,7 +25,7 @@ class TermMatcher:
         return stem in self.exact or any(p.match(stem) for p in self.patterns)
 
     @classmethod
-    def build(cls, words: set[str], wildcards: set[str]) -> "TermMatcher":
+    def build(cls, words: set[str], wildcards: set[str]) -> TermMatcher:
         patterns = tuple(re.compile(fnmatch.translate(w.lower())) for w in sorted(wildcards))
         return cls(frozenset(words), patterns)
 

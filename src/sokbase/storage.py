@@ -17,7 +17,6 @@ import shutil
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from . import __version__
 from .errors import IndexMissingError, IndexOutdatedError
 from .schema import FORMAT
 
@@ -50,7 +49,7 @@ class Manifest:
         return json.dumps(asdict(self), ensure_ascii=False, indent=2)
 
     @classmethod
-    def from_json(cls, text: str) -> "Manifest":
+    def from_json(cls, text: str) -> Manifest:
         data = json.loads(text)
         data["failures"] = [Failure(**f) for f in data.get("failures", [])]
         return cls(**data)
