@@ -6,15 +6,19 @@
 from __future__ import annotations
 
 import json
+import logging
+import os
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh import query as wq
+from whoosh import sorting
 from whoosh.scoring import BM25F
 
 from . import storage
-from .errors import IndexOutdatedError, PassageNotFoundError, QueryError
+from .errors import IndexOutdatedError, PassageNotFoundError, QueryError, SokbaseError
 from .models import Conference, Hit, Municipality, Passage, Results
 from .municipalities import Gazetteer
 from .query import QueryParser, _walk
@@ -22,6 +26,9 @@ from .schema import SEARCHED_FIELDS
 from .snippets import TermMatcher, make_snippet
 
 MAX_LIMIT = 1000
+SIMILAR_KEY_TERMS = 12  # words taken from a passage to find others like it
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -33,23 +40,105 @@ class PassageContext:
     after: list[Passage]
 
 
+@dataclass(frozen=True)
+class FacetValue:
+    """One value to narrow a result list by: `value` goes into the filter, `label` is what a person reads."""
+
+    value: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Facets:
+    """How the passages matching a query spread over kommuner, conferences, years and document types."""
+
+    kommune: tuple[FacetValue, ...] = ()
+    konferanse: tuple[FacetValue, ...] = ()
+    year: tuple[FacetValue, ...] = ()
+    doc_type: tuple[FacetValue, ...] = ()
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    """What is known about one indexed document, as stored with each of its passages."""
+
+    doc_id: str
+    title: str
+    source: str  # path relative to the corpus folder
+    url: str | None
+    doc_type: str
+    date: str | None
+    year: int | None
+    conference: Conference | None
+
+
+@dataclass(frozen=True)
+class MarkedPassage:
+    passage: Passage
+    highlights: tuple[tuple[int, int], ...]  # offsets of the query's words in passage.text
+
+
+@dataclass(frozen=True)
+class DocumentView:
+    """A whole document as indexed: its metadata and every passage in reading order."""
+
+    info: DocumentInfo
+    passages: list[MarkedPassage]
+    municipalities: tuple[Municipality, ...]  # every kommune its passages are about, most mentioned first
+
+
+_FACETS = {
+    "doc": sorting.FieldFacet("doc_id"),
+    "kommune": sorting.FieldFacet("kommune", allow_overlap=True),
+}
+
+
 class SearchIndex:
-    """An open index generation. Reuse one instance: opening costs far more than a search."""
+    """An open index generation. Reuse one instance: opening costs far more than a search.
+
+    Not safe to share between threads without a lock: Whoosh readers seek in shared files.
+    """
 
     def __init__(self, index_dir: Path):
         self.index_dir = index_dir
-        self.generation = storage.current_generation(index_dir)
-        self.manifest = storage.read_manifest(self.generation)
+        self._gazetteer = Gazetteer.default()
+        self._load()
+
+    def _load(self) -> None:
+        stamp = _stamp(self.index_dir)  # before reading CURRENT, so a publish in between is seen next time
+        generation = storage.current_generation(self.index_dir)
+        manifest = storage.read_manifest(generation)
         try:
-            self._whoosh = whoosh_index.open_dir(str(self.generation))
+            opened = whoosh_index.open_dir(str(generation))
         except Exception as error:
             raise IndexOutdatedError(
-                f"Kunne ikke åpne indeksen i {index_dir} ({error}). Bygg den på nytt med `sokbase index`."
+                f"Kunne ikke åpne indeksen i {self.index_dir} ({error}). Bygg den på nytt med `sokbase index`."
             ) from None
-        self._searcher = self._whoosh.searcher(weighting=BM25F(B=0.75, K1=1.2))
-        self._gazetteer = Gazetteer.default()
-        self._parser = QueryParser(self._whoosh.schema, self._gazetteer)
-        self._analyzer = self._whoosh.schema["text"].analyzer
+        self.generation, self.manifest, self._stamp = generation, manifest, stamp
+        self._whoosh = opened
+        self._searcher = opened.searcher(weighting=BM25F(B=0.75, K1=1.2))
+        self._parser = QueryParser(opened.schema, self._gazetteer)
+        self._analyzer = opened.schema["text"].analyzer
+        self._documents: dict[str, DocumentInfo] = {}
+
+    def refresh(self) -> bool:
+        """Switch to the generation CURRENT names if a build published a new one; True when it switched.
+
+        Costs one stat() when nothing changed, so a server can call it before every request.
+        A new generation that cannot be opened leaves the current one in use.
+        """
+        if _stamp(self.index_dir) == self._stamp:
+            return False
+        old_searcher, old_whoosh, old_generation = self._searcher, self._whoosh, self.generation
+        try:
+            self._load()
+        except SokbaseError as error:
+            log.warning("keeping %s: %s", old_generation, error)
+            return False
+        old_searcher.close()
+        old_whoosh.close()
+        return self.generation != old_generation
 
     @classmethod
     def open(cls, path: Path | str | None = None) -> SearchIndex:
@@ -78,15 +167,8 @@ class SearchIndex:
     ) -> Results:
         if not 1 <= limit <= MAX_LIMIT:
             raise QueryError(f"Antall treff må være mellom 1 og {MAX_LIMIT}.")
-        parsed = self._parser.parse(query)
         filters = self._filters(kommune, konferanse, year, doc_type)
-        results = self._run(parsed.query, filters, limit + offset)
-        matched_all = True
-        if results.scored_length() == 0 and not parsed.has_operators:
-            relaxed = self._parser.parse(query, match_all=False)
-            if len(list(relaxed.query.leaves())) > 1:
-                results = self._run(relaxed.query, filters, limit + offset)
-                matched_all = False
+        parsed, results, matched_all = self._matching(query, filters, limit + offset)
         matcher = _matcher(parsed.query)
         hits = [
             self._hit(rank, hit.score, hit.fields(), matcher)
@@ -94,8 +176,58 @@ class SearchIndex:
         ]
         return Results(query=query, total=len(results), hits=hits, matched_all_terms=matched_all)
 
-    def _run(self, query: wq.Query, filters: wq.Query | None, limit: int):
-        return self._searcher.search(query, limit=limit, filter=filters)
+    def facets(
+        self,
+        query: str,
+        *,
+        kommune: str | None = None,
+        konferanse: str | None = None,
+        year: int | None = None,
+        doc_type: str | None = None,
+    ) -> Facets:
+        """Counts of the passages `search` would find with the same arguments, by kommune, conference,
+        year and document type; each value's `value` narrows the search when passed back as that filter."""
+        filters = self._filters(kommune, konferanse, year, doc_type)
+        _, results, _ = self._matching(query, filters, 1, groupedby=_FACETS)
+        by_doc: dict[str, int] = results.groups("doc")
+        conferences: Counter[str] = Counter()
+        years: Counter[str] = Counter()
+        types: Counter[str] = Counter()
+        for doc_id, count in by_doc.items():
+            info = self._document_info(doc_id)
+            if info.conference:
+                conferences[info.conference.name] += count
+            if info.year:
+                years[str(info.year)] += count
+            types[info.doc_type] += count
+        return Facets(
+            kommune=self._kommune_facet(results.groups("kommune")),
+            konferanse=_facet_values(conferences, {}),
+            year=tuple(sorted(_facet_values(years, {}), key=lambda v: v.value, reverse=True)),
+            doc_type=_facet_values(types, DOC_TYPE_LABELS),
+        )
+
+    def _kommune_facet(self, counts: dict) -> tuple[FacetValue, ...]:
+        labels = {}
+        for number in counts:
+            if number is not None and (municipality := self._gazetteer.lookup(number)) is not None:
+                labels[number] = municipality.name
+        return _facet_values(Counter({n: c for n, c in counts.items() if n in labels}), labels)
+
+    def _matching(self, query: str, filters: wq.Query | None, limit: int, groupedby=None):
+        """Run the query with all its words; with none found and no operators typed, with any of them."""
+        parsed = self._parser.parse(query)
+        results = self._run(parsed.query, filters, limit, groupedby)
+        if results.scored_length() == 0 and not parsed.has_operators:
+            relaxed = self._parser.parse(query, match_all=False)
+            if len(list(relaxed.query.leaves())) > 1:
+                return parsed, self._run(relaxed.query, filters, limit, groupedby), False
+        return parsed, results, True
+
+    def _run(self, query: wq.Query, filters: wq.Query | None, limit: int, groupedby=None):
+        if groupedby is None:
+            return self._searcher.search(query, limit=limit, filter=filters)
+        return self._searcher.search(query, limit=limit, filter=filters, groupedby=groupedby, maptype=sorting.Count)
 
     def _filters(self, kommune, konferanse, year, doc_type) -> wq.Query | None:
         clauses: list[wq.Query] = []
@@ -147,6 +279,63 @@ class SearchIndex:
         after = [p for p in neighbours if hit.position < p.position <= hit.position + context]
         return PassageContext(hit=hit, before=before, after=after)
 
+    def similar(self, passage_id: str, limit: int = 5) -> list[Hit]:
+        """Passages like the given one (Whoosh more-like-this on the text), the passage itself left out.
+
+        The snippets highlight the key words the passages share."""
+        docnum = self._searcher.document_number(passage_id=passage_id)
+        if docnum is None:
+            raise PassageNotFoundError(f"Fant ikke avsnittet «{passage_id}» i indeksen.")
+        key_terms = self._searcher.key_terms([docnum], "text", numterms=SIMILAR_KEY_TERMS)
+        if not key_terms:
+            return []
+        found = self._searcher.more_like(docnum, "text", top=limit, numterms=SIMILAR_KEY_TERMS)
+        matcher = TermMatcher.build({word for word, _ in key_terms}, set())
+        return [self._hit(rank, hit.score, hit.fields(), matcher) for rank, hit in enumerate(found, start=1)]
+
+    def document(self, doc_id: str, query: str | None = None) -> DocumentView | None:
+        """All passages of a document in order, with `query`'s words marked; None for an unknown id.
+
+        A query that cannot be parsed only means nothing is marked."""
+        passages = self._document_passages(doc_id)
+        if not passages:
+            return None
+        matcher = TermMatcher.build(set(), set())
+        if query:
+            try:
+                matcher = _matcher(self._parser.parse(query).query)
+            except QueryError:
+                pass
+        marked = [MarkedPassage(p, self._highlights(p.text, matcher)) for p in passages]
+        mentions = Counter(m for p in passages for m in p.municipalities)
+        return DocumentView(
+            info=self._document_info(doc_id),
+            passages=marked,
+            municipalities=tuple(m for m, _ in mentions.most_common()),
+        )
+
+    def _highlights(self, text: str, matcher: TermMatcher) -> tuple[tuple[int, int], ...]:
+        if not matcher.exact and not matcher.patterns:
+            return ()
+        tokens = self._analyzer(text, chars=True, mode="index")
+        return tuple((t.startchar, t.endchar) for t in tokens if matcher.matches(t.text))
+
+    def _document_info(self, doc_id: str) -> DocumentInfo:
+        """Per-document metadata, read once per generation from any of the document's passages."""
+        if doc_id not in self._documents:
+            fields = self._searcher.document(doc_id=doc_id) or {}
+            self._documents[doc_id] = DocumentInfo(
+                doc_id=doc_id,
+                title=fields.get("title", ""),
+                source=fields.get("source", ""),
+                url=fields.get("url"),
+                doc_type=fields.get("doc_type", ""),
+                date=fields.get("date"),
+                year=fields.get("year"),
+                conference=_conference(fields.get("conference")),
+            )
+        return self._documents[doc_id]
+
     def _document_passages(self, doc_id: str) -> list[Passage]:
         stored = self._searcher.documents(doc_id=doc_id)
         passages = [
@@ -181,6 +370,23 @@ def _matcher(query: wq.Query) -> TermMatcher:
         elif isinstance(node, wq.Wildcard):
             wildcards.add(node.text)
     return TermMatcher.build(words, wildcards)
+
+
+DOC_TYPE_LABELS = {"pdf": "PDF", "html": "Nettside", "text": "Tekst"}
+
+
+def _facet_values(counts: Counter, labels: dict[str, str]) -> tuple[FacetValue, ...]:
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], labels.get(item[0], item[0])))
+    return tuple(FacetValue(value, labels.get(value, value), count) for value, count in ordered)
+
+
+def _stamp(index_dir: Path) -> tuple[int, int, int] | None:
+    """Identity of the CURRENT file: a publish replaces it (new inode), so any change shows here."""
+    try:
+        status = os.stat(index_dir / storage.CURRENT)
+    except OSError:
+        return None
+    return status.st_ino, status.st_mtime_ns, status.st_size
 
 
 def _conference(raw: str | None) -> Conference | None:
