@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 INDEX  ?= index
 
-.PHONY: demo test install corpus clean
+.PHONY: demo test install corpus bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,14 @@ demo: $(VENV)/.installed
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest
+
+# Speed, side by side with reference setups (see docs/benchmarks.md). BENCH_ARGS=--large adds 1M passages.
+$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[bench]"
+	touch $@ $(VENV)/.installed
+
+bench: $(VENV)/.installed-bench
+	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
 
 # Rebuild the sample corpus from ../shared/seeds (the result is committed).
 corpus: $(VENV)/.installed-test

@@ -1,0 +1,400 @@
+"""Benchmark sokbase side by side with reference setups on the same passages and queries.
+
+    .venv/bin/python scripts/bench.py                 # 10k and 100k passages
+    .venv/bin/python scripts/bench.py --sizes 10000   # one size
+    .venv/bin/python scripts/bench.py --large         # adds 1M passages
+
+A deterministic synthetic corpus is built from real Norwegian text (the NorQuAD documents and
+the shipped corpus, recombined) and written as files, so that the real ingestion path is
+measured. Every figure is also given as a ratio to a reference measured in the same run,
+because ratios survive a noisy machine better than seconds do:
+
+  (a) Whoosh as a tutorial sets it up: StandardAnalyzer, default writer, a new searcher per query;
+  (b) bm25s and (c) tantivy, the speed-of-light references for lexical search on this machine.
+
+Results go to stdout as a Markdown table and to bench-results/bench-<size>.json.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+NORQUAD_PATHS = [ROOT / "tests/data/norquad/documents.jsonl", ROOT.parent / "shared/eval/norquad/documents.jsonl"]
+SOKBASE = [sys.executable, "-m", "sokbase"]
+PARAGRAPHS_PER_FILE = 6
+QUERY_COUNT = 300
+COLD_RUNS = 7
+BUDGET = {
+    "cold_search_s": 0.30,
+    "warm_p50_ms": 15.0,
+    "warm_p95_ms": 60.0,
+    "p95_vs_tutorial": 2.0,
+    "build_passages_per_s": 2000.0,
+    "build_peak_rss_mb": 600.0,
+    "incremental_fraction": 0.05,
+}
+
+
+@dataclass
+class SizeResult:
+    target_passages: int
+    files: int = 0
+    passages: int = 0
+    build_s: float = 0.0
+    build_passages_per_s: float = 0.0
+    build_peak_rss_mb: float = 0.0
+    incremental_s: float = 0.0
+    incremental_fraction: float = 0.0
+    index_mb: float = 0.0
+    warm_ms: dict[str, float] = field(default_factory=dict)
+    references: dict[str, dict[str, float]] = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------- corpus
+
+
+def source_paragraphs() -> list[str]:
+    """Paragraphs of real Norwegian prose, 40–160 words each."""
+    path = next((p for p in NORQUAD_PATHS if p.exists()), None)
+    if path is None:
+        sys.exit("Fant ikke NorQuAD-dokumentene (tests/data/norquad/documents.jsonl).")
+    paragraphs = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        for paragraph in json.loads(line)["text"].split("\n"):
+            words = paragraph.split()
+            if 40 <= len(words) <= 160:
+                paragraphs.append(" ".join(words))
+    return paragraphs
+
+
+def write_corpus(folder: Path, target_passages: int, paragraphs: list[str], seed: int = 7) -> int:
+    """Files of PARAGRAPHS_PER_FILE recombined paragraphs each; every fifth file is a web page."""
+    rng = random.Random(seed)
+    files = max(1, target_passages // PARAGRAPHS_PER_FILE)
+    for number in range(files):
+        chosen = [rng.choice(paragraphs) for _ in range(PARAGRAPHS_PER_FILE)]
+        title = " ".join(chosen[0].split()[:8])
+        subfolder = folder / f"d{number // 1000:04d}"
+        subfolder.mkdir(parents=True, exist_ok=True)
+        if number % 5 == 4:
+            body = "".join(f"<h2>{' '.join(p.split()[:5])}</h2><p>{p}</p>" for p in chosen)
+            page = f'<!DOCTYPE html><html lang="nb"><head><title>{title}</title></head><body><main><h1>{title}</h1>{body}</main></body></html>'
+            (subfolder / f"side-{number:07d}.html").write_text(page, encoding="utf-8")
+        else:
+            (subfolder / f"notat-{number:07d}.txt").write_text(title + "\n\n" + "\n\n".join(chosen) + "\n", encoding="utf-8")
+    return files
+
+
+def change_one_percent(folder: Path, seed: int = 11) -> int:
+    files = sorted(folder.rglob("*.txt"))
+    chosen = random.Random(seed).sample(files, max(1, len(files) // 100))
+    for path in chosen:
+        with open(path, "a", encoding="utf-8") as handle:
+            handle.write("\nEndret i nattens kjøring: oppdatert med nye tall for levekår og bostøtte.\n")
+    return len(chosen)
+
+
+# ---------------------------------------------------------------- queries
+
+
+def make_queries(passages: list[str], municipalities: list[str], seed: int = 3) -> list[dict]:
+    """A deterministic mix: single words, 2–4 words, phrases, a kommune filter, wildcards."""
+    rng = random.Random(seed)
+    words = [w for p in passages[:5000] for w in re.findall(r"[A-Za-zÆØÅæøå]{5,}", p)]
+    queries = []
+    for number in range(QUERY_COUNT):
+        kind = number % 5
+        if kind == 0:
+            queries.append({"q": rng.choice(words)})
+        elif kind == 1:
+            queries.append({"q": " ".join(rng.choice(words) for _ in range(rng.randint(2, 4)))})
+        elif kind == 2:
+            passage = rng.choice(passages).split()
+            start = rng.randrange(max(1, len(passage) - 2))
+            queries.append({"q": '"' + " ".join(passage[start : start + 2]).strip('".,:;!?()«»') + '"'})
+        elif kind == 3:
+            queries.append({"q": rng.choice(words), "kommune": rng.choice(municipalities)})
+        else:
+            queries.append({"q": rng.choice(words)[:5] + "*"})
+    return queries
+
+
+def plain_words(query: str) -> str:
+    return re.sub(r"[\"*]", " ", query).strip()
+
+
+# ---------------------------------------------------------------- sokbase
+
+
+def run_cli(*args: str) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of one sokbase command in a fresh process."""
+    started = time.perf_counter()
+    subprocess.run([*SOKBASE, *args], check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    elapsed = time.perf_counter() - started
+    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return elapsed, peak_kb / 1024
+
+
+def percentiles(samples_ms: list[float]) -> dict[str, float]:
+    ordered = sorted(samples_ms)
+    pick = lambda share: ordered[min(len(ordered) - 1, int(share * len(ordered)))]  # noqa: E731
+    return {"p50": round(pick(0.50), 2), "p95": round(pick(0.95), 2), "p99": round(pick(0.99), 2)}
+
+
+def sokbase_warm(index_dir: Path, queries: list[dict]) -> dict[str, float]:
+    import sokbase
+    from sokbase.errors import QueryError
+
+    samples = []
+    with sokbase.open_index(index_dir) as index:
+        for query in queries[:20]:  # warm caches as a long-running web process would be
+            _search(index, query, QueryError)
+        for query in queries:
+            started = time.perf_counter()
+            _search(index, query, QueryError)
+            samples.append((time.perf_counter() - started) * 1000)
+    return percentiles(samples)
+
+
+def _search(index, query: dict, query_error) -> None:
+    try:
+        index.search(query["q"], limit=10, kommune=query.get("kommune"))
+    except query_error:
+        pass
+
+
+def indexed_passages(index_dir: Path) -> tuple[list[str], list[str]]:
+    """The passage texts sokbase indexed, and the kommuner they name, for the reference setups."""
+    from whoosh import index as whoosh_index
+
+    from sokbase import storage
+
+    generation = storage.current_generation(index_dir)
+    manifest = storage.read_manifest(generation)
+    ix = whoosh_index.open_dir(str(generation))
+    with ix.searcher() as searcher:
+        texts = [fields["text"] for fields in searcher.all_stored_fields()]
+    ix.close()
+    municipalities = [name.split(" (")[0] for name in list(manifest.municipalities)[:30]] or ["Oslo"]
+    return texts, municipalities
+
+
+# ---------------------------------------------------------------- references
+
+
+def tutorial_whoosh(passages: list[str], queries: list[dict], folder: Path) -> dict[str, float]:
+    from whoosh import index as whoosh_index
+    from whoosh.analysis import StandardAnalyzer
+    from whoosh.fields import ID, TEXT, Schema
+    from whoosh.qparser import QueryParser
+
+    schema = Schema(id=ID(stored=True), content=TEXT(analyzer=StandardAnalyzer(), stored=True))
+    folder.mkdir(parents=True, exist_ok=True)
+    ix = whoosh_index.create_in(str(folder), schema)
+    started = time.perf_counter()
+    writer = ix.writer()
+    for number, text in enumerate(passages):
+        writer.add_document(id=str(number), content=text)
+    writer.commit()
+    build_s = time.perf_counter() - started
+    samples = []
+    for query in queries:
+        started = time.perf_counter()
+        with ix.searcher() as searcher:
+            parsed = QueryParser("content", ix.schema).parse(query["q"])
+            for hit in searcher.search(parsed, limit=10):
+                hit.highlights("content")
+        samples.append((time.perf_counter() - started) * 1000)
+    return {"build_s": round(build_s, 2), **percentiles(samples)}
+
+
+def bm25s_reference(passages: list[str], queries: list[dict]) -> dict[str, float]:
+    import bm25s
+
+    started = time.perf_counter()
+    retriever = bm25s.BM25()
+    retriever.index(bm25s.tokenize(passages, stopwords=None, show_progress=False), show_progress=False)
+    build_s = time.perf_counter() - started
+    samples = []
+    for query in queries:
+        started = time.perf_counter()
+        tokens = bm25s.tokenize([plain_words(query["q"]) or "x"], stopwords=None, show_progress=False)
+        retriever.retrieve(tokens, k=min(10, len(passages)), show_progress=False)
+        samples.append((time.perf_counter() - started) * 1000)
+    return {"build_s": round(build_s, 2), **percentiles(samples)}
+
+
+def tantivy_reference(passages: list[str], queries: list[dict], folder: Path) -> dict[str, float]:
+    import tantivy
+
+    builder = tantivy.SchemaBuilder()
+    builder.add_text_field("text", stored=True)
+    schema = builder.build()
+    folder.mkdir(parents=True, exist_ok=True)
+    index = tantivy.Index(schema, path=str(folder))
+    started = time.perf_counter()
+    writer = index.writer()
+    for text in passages:
+        writer.add_document(tantivy.Document(text=text))
+    writer.commit()
+    writer.wait_merging_threads()
+    index.reload()
+    build_s = time.perf_counter() - started
+    searcher = index.searcher()
+    samples = []
+    for query in queries:
+        started = time.perf_counter()
+        try:
+            parsed = index.parse_query(plain_words(query["q"]) or "x", ["text"])
+            searcher.search(parsed, 10)
+        except ValueError:
+            pass
+        samples.append((time.perf_counter() - started) * 1000)
+    return {"build_s": round(build_s, 2), **percentiles(samples)}
+
+
+def optional(name: str, run) -> dict[str, float] | None:
+    try:
+        return run()
+    except ImportError:
+        print(f"  ({name} er ikke installert: pip install -e '.[bench]')", file=sys.stderr)
+        return None
+
+
+# ---------------------------------------------------------------- one size
+
+
+def bench_size(target: int, paragraphs: list[str], work: Path) -> SizeResult:
+    result = SizeResult(target_passages=target)
+    corpus, index_dir = work / "corpus", work / "index"
+    result.files = write_corpus(corpus, target, paragraphs)
+    print(f"[{target}] {result.files} filer skrevet; full indeksering …", file=sys.stderr)
+    result.build_s, result.build_peak_rss_mb = run_cli("index", str(corpus), "--index", str(index_dir))
+    manifest = json.loads(subprocess.run([*SOKBASE, "stats", "--index", str(index_dir), "--json"],
+                                         capture_output=True, text=True, check=True).stdout)
+    result.passages = manifest["passages"]
+    result.build_passages_per_s = round(result.passages / result.build_s, 1)
+    result.index_mb = round(sum(p.stat().st_size for p in index_dir.rglob("*") if p.is_file()) / 2**20, 1)
+
+    changed = change_one_percent(corpus)
+    print(f"[{target}] {changed} filer endret; ny indeksering …", file=sys.stderr)
+    result.incremental_s, _ = run_cli("index", str(corpus), "--index", str(index_dir))
+    result.incremental_fraction = round(result.incremental_s / result.build_s, 3)
+
+    passages, municipalities = indexed_passages(index_dir)
+    queries = make_queries(passages, municipalities)
+    print(f"[{target}] {len(queries)} søk mot sokbase og referansene …", file=sys.stderr)
+    result.warm_ms = sokbase_warm(index_dir, queries)
+    result.references["whoosh-tutorial"] = tutorial_whoosh(passages, queries, work / "tutorial")
+    for name, run in [("bm25s", lambda: bm25s_reference(passages, queries)),
+                      ("tantivy", lambda: tantivy_reference(passages, queries, work / "tantivy"))]:
+        measured = optional(name, run)
+        if measured:
+            result.references[name] = measured
+    shutil.rmtree(work / "tutorial", ignore_errors=True)
+    shutil.rmtree(work / "tantivy", ignore_errors=True)
+    return result
+
+
+def cold_search() -> float:
+    """Median wall time of `sokbase search` on the shipped corpus, process start to last byte."""
+    with tempfile.TemporaryDirectory() as folder:
+        subprocess.run([*SOKBASE, "index", str(ROOT / "corpus"), "--index", folder], check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        runs = [run_cli("search", "bostabilitet barnefamilier", "--index", folder)[0] for _ in range(COLD_RUNS)]
+    return round(statistics.median(runs), 3)
+
+
+# ---------------------------------------------------------------- report
+
+
+def verdicts(results: list[SizeResult], cold_s: float) -> list[tuple[str, str, bool]]:
+    largest = max(results, key=lambda r: r.target_passages)
+    tutorial_p95 = largest.references["whoosh-tutorial"]["p95"]
+    return [
+        ("kald `sokbase search` ≤ 0,30 s", f"{cold_s:.3f} s", cold_s <= BUDGET["cold_search_s"]),
+        (f"varm p50 ≤ 15 ms ({largest.passages} avsnitt)", f"{largest.warm_ms['p50']} ms",
+         largest.warm_ms["p50"] <= BUDGET["warm_p50_ms"]),
+        (f"varm p95 ≤ 60 ms ({largest.passages} avsnitt)", f"{largest.warm_ms['p95']} ms",
+         largest.warm_ms["p95"] <= BUDGET["warm_p95_ms"]),
+        ("p95 minst 2× raskere enn tutorial-Whoosh", f"{tutorial_p95 / largest.warm_ms['p95']:.1f}×",
+         tutorial_p95 / largest.warm_ms["p95"] >= BUDGET["p95_vs_tutorial"]),
+        ("full bygging ≥ 2 000 avsnitt/s", f"{largest.build_passages_per_s:.0f}/s",
+         largest.build_passages_per_s >= BUDGET["build_passages_per_s"]),
+        ("topp-RSS ≤ 600 MB", f"{largest.build_peak_rss_mb:.0f} MB",
+         largest.build_peak_rss_mb <= BUDGET["build_peak_rss_mb"]),
+        ("1 % endret ≤ 5 % av full bygging", f"{largest.incremental_fraction:.1%}",
+         largest.incremental_fraction <= BUDGET["incremental_fraction"]),
+    ]
+
+
+def markdown(results: list[SizeResult], cold_s: float) -> str:
+    lines = [
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"{platform.platform()}",
+        "",
+        "| passages | files | build s | passages/s | peak RSS MB | 1% changed s (share) | index MB "
+        "| warm p50/p95/p99 ms | tutorial-Whoosh p50/p95/p99 ms (build s) | bm25s p50/p95 ms (build s) "
+        "| tantivy p50/p95 ms (build s) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in results:
+        refs = r.references
+        cells = [
+            str(r.passages), str(r.files), f"{r.build_s:.1f}", f"{r.build_passages_per_s:.0f}",
+            f"{r.build_peak_rss_mb:.0f}", f"{r.incremental_s:.1f} ({r.incremental_fraction:.1%})", f"{r.index_mb}",
+            "/".join(str(r.warm_ms[k]) for k in ("p50", "p95", "p99")),
+        ]
+        for name in ("whoosh-tutorial", "bm25s", "tantivy"):
+            ref = refs.get(name)
+            keys = ("p50", "p95", "p99") if name == "whoosh-tutorial" else ("p50", "p95")
+            cells.append("/".join(str(ref[k]) for k in keys) + f" ({ref['build_s']})" if ref else "–")
+        lines.append("| " + " | ".join(cells) + " |")
+    largest = max(results, key=lambda r: r.target_passages)
+    lines += ["", f"Ratios at {largest.passages} passages (sokbase ÷ reference; below 1 means sokbase is faster):", ""]
+    for name, ref in largest.references.items():
+        lines.append(f"- {name}: p50 {largest.warm_ms['p50'] / ref['p50']:.2f}×, p95 {largest.warm_ms['p95'] / ref['p95']:.2f}×, "
+                     f"build {largest.build_s / ref['build_s']:.2f}× (sokbase's build includes parsing files)")
+    lines += ["", f"Cold `sokbase search` on the shipped corpus (median of {COLD_RUNS}): {cold_s:.3f} s", "",
+              "| budget | measured | holds |", "|---|---|---|"]
+    lines += [f"| {name} | {value} | {'ja' if ok else 'NEI'} |" for name, value, ok in verdicts(results, cold_s)]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="10000,100000", help="passage counts, comma-separated")
+    parser.add_argument("--large", action="store_true", help="also 1,000,000 passages")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench-results")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")] + ([1_000_000] if args.large else [])
+    paragraphs = source_paragraphs()
+    args.out.mkdir(exist_ok=True)
+    results = []
+    for size in sizes:
+        with tempfile.TemporaryDirectory(prefix=f"sokbase-bench-{size}-") as work:
+            result = bench_size(size, paragraphs, Path(work))
+        (args.out / f"bench-{size}.json").write_text(json.dumps(asdict(result), indent=2), encoding="utf-8")
+        results.append(result)
+    cold_s = cold_search()
+    table = markdown(results, cold_s)
+    (args.out / "bench.md").write_text(table + "\n", encoding="utf-8")
+    print(table)
+
+
+if __name__ == "__main__":
+    main()
