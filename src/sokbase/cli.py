@@ -244,6 +244,35 @@ def stats(index_dir, as_json) -> None:
             click.echo(f"  - {failure.source}: {failure.reason}")
 
 
+@cli.command()
+@index_option
+@click.option(
+    "--corpus",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Mappen originalfilene lastes ned fra (standard: mappen indeksen ble bygget fra).",
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Adressen siden lytter på (0.0.0.0 for hele nettet).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Porten siden lytter på.")
+@reports_errors
+def serve(index_dir, corpus, host, port) -> None:
+    """Start søkesiden for nettleseren (waitress). Ny indeks tas i bruk uten omstart.
+
+    \b
+    Eksempel:
+      sokbase serve --index index --port 8000
+      åpne så http://127.0.0.1:8000/ i nettleseren
+    """
+    import waitress
+
+    from .web import create_app
+
+    app = create_app({"SOKBASE_INDEX": str(index_dir), "SOKBASE_CORPUS": str(corpus) if corpus else None})
+    with app.extensions["sokbase"].use() as index:  # a missing index is reported now, not on the first visit
+        generation = index.generation.name
+    click.echo(f"Søkesiden kjører på http://{host}:{port}/ (indeks {index_dir}, {generation}). Stopp med Ctrl+C.")
+    waitress.serve(app, host=host, port=port, ident="sokbase")
+
+
 def _counts(counter: dict[str, int]) -> str:
     return ", ".join(f"{count} {name}" for name, count in sorted(counter.items()))
 

@@ -1,0 +1,102 @@
+"""The web face of sokbase: a small Flask app over the same SearchIndex as the command line.
+
+    from sokbase.web import create_app
+    app = create_app({"SOKBASE_INDEX": "index", "SOKBASE_CORPUS": "corpus"})
+
+Any WSGI server can run `app`; `sokbase serve` runs it with waitress.
+"""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask, Response, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from .. import render, storage
+from ..errors import IndexMissingError, IndexOutdatedError, PassageNotFoundError, QueryError, SokbaseError
+from .markup import marked, norwegian_number, web_address
+from .shared import SharedIndex
+from .views import bp
+
+log = logging.getLogger(__name__)
+
+SECURITY_HEADERS = {
+    # No scripts at all and styles only from our own stylesheet: document text can never run.
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'none'; style-src 'self'; img-src 'self'; object-src 'none'; "
+        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+}
+
+ERROR_TITLES = {
+    400: "Søket kan ikke kjøres",
+    404: "Fant ikke siden",
+    405: "Metoden er ikke tillatt",
+    500: "Noe gikk galt",
+    503: "Søket er ikke tilgjengelig",
+}
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app. Config keys: SOKBASE_INDEX (index folder, default $SOKBASE_INDEX or ./index) and
+    SOKBASE_CORPUS (the folder originals are downloaded from, default the one the index was built from)."""
+    app = Flask(__name__)
+    app.config.from_mapping(SOKBASE_INDEX=str(storage.default_index_dir()), SOKBASE_CORPUS=None)
+    app.config.update(config or {})
+    app.json.ensure_ascii = False  # error messages are Norwegian; keep æøå readable
+    app.extensions["sokbase"] = SharedIndex(Path(app.config["SOKBASE_INDEX"]))
+    app.jinja_env.filters["marked"] = marked
+    app.jinja_env.filters["number"] = norwegian_number
+    app.jinja_env.filters["conference"] = render.format_conference
+    app.jinja_env.filters["date"] = render.norwegian_date
+    app.jinja_env.filters["web_address"] = web_address
+    app.register_blueprint(bp)
+    app.after_request(_add_security_headers)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(SokbaseError, _sokbase_error)
+    app.register_error_handler(Exception, _unexpected_error)
+    return app
+
+
+def _add_security_headers(response: Response) -> Response:
+    response.headers.update(SECURITY_HEADERS)
+    return response
+
+
+def _http_error(error: HTTPException):
+    message = error.description if error.code == 400 else _DEFAULT_MESSAGES.get(error.code, error.name)
+    return _error_response(error.code or 500, message)
+
+
+def _sokbase_error(error: SokbaseError):
+    if isinstance(error, QueryError):
+        return _error_response(400, str(error))
+    if isinstance(error, PassageNotFoundError):
+        return _error_response(404, str(error))
+    if isinstance(error, (IndexMissingError, IndexOutdatedError)):
+        return _error_response(503, str(error))
+    log.error("request failed: %s", error)
+    return _error_response(500, _DEFAULT_MESSAGES[500])
+
+
+def _unexpected_error(error: Exception):
+    log.exception("unexpected error on %s", request.path)
+    return _error_response(500, _DEFAULT_MESSAGES[500])
+
+
+_DEFAULT_MESSAGES = {
+    404: "Siden eller dokumentet finnes ikke. Søk på nytt fra forsiden.",
+    405: "Denne adressen kan bare leses (GET).",
+    500: "En uventet feil oppsto. Prøv igjen, eller si fra til den som drifter søket.",
+}
+
+
+def _error_response(status: int, message: str):
+    if request.path.startswith("/api/") or request.path == "/healthz":
+        return jsonify(error=message, status=status), status
+    title = ERROR_TITLES.get(status, "Feil")
+    return render_template("error.html", status=status, title=title, message=message), status
