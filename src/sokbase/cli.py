@@ -60,42 +60,113 @@ def cli(verbose: bool) -> None:
 @cli.command("index")
 @click.argument("corpus", default="corpus", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @index_option
+@click.option("--full", is_flag=True, help="Les alle filer på nytt i stedet for bare nye og endrede.")
+@click.option("--wait", type=click.FloatRange(min=0), is_flag=False, flag_value=float("inf"), default=0,
+              metavar="[SEKUNDER]", help="Vent på en annen indeksering som kjører (uten tall: så lenge det tar).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Antall prosesser som leser filer.  [standard: antall kjerner]")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=120, show_default=True,
+              help="Lengste tid i sekunder for å lese én fil.")
+@click.option("--max-file-mb", type=click.FloatRange(min=0, min_open=True), default=200, show_default=True,
+              help="Større filer hoppes over og meldes.")
+@click.option("--report", "report_file", type=click.Path(dir_okay=False, writable=True, path_type=Path),
+              help="Skriv oppsummeringen med alle feil som JSON til denne filen.")
 @click.option("--json", "as_json", is_flag=True, help="Skriv oppsummeringen som JSON.")
 @reports_errors
-def index_command(corpus: Path, index_dir: Path, as_json: bool) -> None:
-    """Indekser alle PDF-, HTML- og tekstfiler i CORPUS (standard: corpus/).
+def index_command(corpus: Path, index_dir: Path, full: bool, wait: float, jobs: int | None, timeout: float,
+                  max_file_mb: float, report_file: Path | None, as_json: bool) -> None:
+    """Oppdater indeksen med PDF-, HTML- og tekstfilene i CORPUS (standard: corpus/).
 
-    Filer som ikke kan leses, meldes med navn og grunn; resten blir indeksert.
-    Den gamle indeksen brukes til den nye er helt ferdig.
+    Bare nye og endrede filer leses; flyttede filer flyttes i indeksen uten å
+    leses på nytt, og slettede filer fjernes. Filer som ikke kan leses, meldes
+    med navn og grunn. Søk bruker den gamle indeksen til den nye er helt ferdig,
+    og bare én indeksering kan kjøre om gangen.
 
     \b
     Eksempler:
       sokbase index
       sokbase index ~/dokumenter/omradesatsinger --index /srv/sokbase/index
+      sokbase index /srv/dokumenter --wait 3600 --report /var/log/sokbase.json
 
     \b
     Avslutningskoder: 0 alt indeksert, 3 noen filer feilet,
-    1 ingenting kunne indekseres, 2 feil bruk.
+    1 ingenting kunne indekseres, 2 feil bruk,
+    75 en annen indeksering kjører (prøv igjen senere).
     """
     from .indexer import build_index
 
-    def progress(path, failure):
-        if failure:
-            click.echo(f"Kunne ikke lese {failure.source}: {failure.reason}", err=True)
-
-    report = build_index(corpus, index_dir, progress=progress)
+    tracker = _IndexProgress(interactive=sys.stderr.isatty() and not as_json)
+    try:
+        report = build_index(corpus, index_dir, progress=tracker.step, on_start=tracker.start, full=full,
+                             jobs=jobs, timeout=timeout, max_file_mb=max_file_mb,
+                             wait=None if wait == float("inf") else wait)
+    finally:
+        tracker.close()
+    if report_file:
+        report_file.write_text(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     if as_json:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
-    elif report.documents:
-        click.echo(
-            f"Indekserte {report.documents} av {report.files} filer ({report.passages} avsnitt) "
-            f"i {report.seconds:.1f} s til {index_dir}."
-        )
-    if report.failures and not as_json:
-        click.echo(f"{len(report.failures)} filer kunne ikke leses (se over).", err=True)
-    if not report.documents:
-        click.echo(f"Feil: ingen filer i {corpus} kunne indekseres; indeksen er ikke endret.", err=True)
+    else:
+        _print_index_summary(report, tracker, corpus)
     sys.exit(report.exit_code)
+
+
+PROGRESS_LINES_FROM = 100  # files; fewer are read too quickly to need progress lines
+
+
+class _IndexProgress:
+    """A progress bar on a terminal; otherwise a plain line per tenth of the files (cron mail stays short)."""
+
+    def __init__(self, interactive: bool):
+        self.interactive = interactive
+        self.bar = None
+        self.total = self.done = 0
+        self.shown: set[str] = set()
+
+    def start(self, total: int) -> None:
+        self.total = total
+        if self.interactive and total:
+            self.bar = click.progressbar(length=total, label="Leser filer", file=sys.stderr, show_pos=True)
+            self.bar.__enter__()
+        elif total:
+            click.echo(f"Leser {total} nye eller endrede filer …", err=True)
+
+    def step(self, path: Path, failure) -> None:
+        self.done += 1
+        if self.bar:
+            self.bar.update(1)
+            return
+        if failure:
+            click.echo(f"Kunne ikke lese {failure.source}: {failure.reason}", err=True)
+            self.shown.add(failure.source)
+        if self.total >= PROGRESS_LINES_FROM and self.done % (self.total // 10) == 0 and self.done < self.total:
+            click.echo(f"  {self.done} av {self.total} filer lest", err=True)
+
+    def close(self) -> None:
+        if self.bar:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+def _print_index_summary(report, tracker: _IndexProgress, corpus: Path) -> None:
+    for notice in report.notices:
+        click.echo(notice, err=True)
+    for failure in report.failures:
+        if failure.source not in tracker.shown:
+            click.echo(f"Kunne ikke lese {failure.source}: {failure.reason}", err=True)
+    click.echo(
+        f"{report.added} nye, {report.updated} endret, {report.renamed} flyttet, {report.removed} fjernet, "
+        f"{report.unchanged} uendret, {len(report.failures)} feilet ({report.seconds:.1f} s)."
+    )
+    if report.documents == 0:
+        click.echo(f"Feil: ingen filer i {corpus} kunne indekseres; indeksen er ikke endret.", err=True)
+    elif report.mode == "unchanged":
+        click.echo(f"Ingen endringer; indeksen i {report.index_dir} har {report.documents} dokumenter "
+                   f"({report.passages} avsnitt).")
+    else:
+        click.echo(f"Indeksen i {report.index_dir} har nå {report.documents} dokumenter ({report.passages} avsnitt), "
+                   f"{report.generation}.")
+    if report.failures:
+        click.echo(f"{len(report.failures)} filer kunne ikke leses (se over).", err=True)
 
 
 @cli.command()

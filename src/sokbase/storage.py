@@ -3,10 +3,13 @@
 index/
   CURRENT               name of the generation readers use, replaced atomically
   gen-000002/           Whoosh segment files + manifest.json
-  gen-000003/
+  gen-000003/           ... + files.json: what each source file was when it was indexed
+  .lock                 held by the one job writing (see locking.py)
 
 A build writes a new generation and only then points CURRENT at it, so readers always see
-either the old or the new index, never one half-written.
+either the old or the new index, never one half-written. An incremental build starts from
+hard links to the live generation's segment files: Whoosh never rewrites a file it has
+written, it only adds new ones, so the two generations can share them safely.
 """
 from __future__ import annotations
 
@@ -22,6 +25,7 @@ from .schema import FORMAT
 
 CURRENT = "CURRENT"
 MANIFEST = "manifest.json"
+CATALOG = "files.json"
 _GENERATION = re.compile(r"^gen-(\d{6})$")
 KEEP_GENERATIONS = 2  # the live one and the one before, for readers still open on it
 
@@ -30,6 +34,24 @@ KEEP_GENERATIONS = 2  # the live one and the one before, for readers still open 
 class Failure:
     source: str
     reason: str
+    retry: bool = False  # a time limit or a crash, not the file itself: the next run tries again
+
+
+@dataclass
+class FileRecord:
+    """One source file as the generation holds it; enough to skip, move or count it without parsing."""
+
+    source: str
+    fingerprint: str  # sha256 of the file's bytes and of its sidecar's
+    size: int
+    mtime_ns: int  # -1 when the file was too fresh for its mtime to be trusted next time
+    sidecar: tuple[int, int] | None = None  # (size, mtime_ns) of NAME.meta.toml
+    doc_id: str | None = None  # None when the file could not be indexed
+    passages: int = 0
+    doc_type: str = ""
+    conference: str | None = None
+    municipalities: dict[str, int] = field(default_factory=dict)  # "Oslo (0301)" → passages
+    failure: str | None = None
 
 
 @dataclass
@@ -101,11 +123,62 @@ def write_manifest(generation: Path, manifest: Manifest) -> None:
     _write_atomically(generation / MANIFEST, manifest.to_json())
 
 
+def write_catalog(generation: Path, records: list[FileRecord]) -> None:
+    data = {"format": FORMAT, "files": [asdict(record) for record in records]}
+    _write_atomically(generation / CATALOG, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+
+
+def read_catalog(generation: Path) -> dict[str, FileRecord] | None:
+    """The files of `generation` by source, or None when it has no usable catalog (then build it all)."""
+    try:
+        data = json.loads((generation / CATALOG).read_text(encoding="utf-8"))
+        if data.get("format") != FORMAT:
+            return None
+        records = [FileRecord(**entry) for entry in data["files"]]
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return None
+    for record in records:
+        record.sidecar = tuple(record.sidecar) if record.sidecar else None
+    return {record.source: record for record in records}
+
+
+def link_generation(live: Path, generation: Path) -> None:
+    """Give `generation` the Whoosh files of `live`, as hard links (copies where links are refused)."""
+    for path in live.iterdir():
+        if path.name in (MANIFEST, CATALOG) or path.name.endswith("WRITELOCK") or not path.is_file():
+            continue
+        try:
+            os.link(path, generation / path.name)
+        except OSError:
+            shutil.copy2(path, generation / path.name)
+
+
 def publish(generation: Path) -> None:
-    """Point readers at a finished generation, then remove generations no reader needs."""
+    """Make a finished generation durable, point readers at it, then remove generations no reader needs."""
     index_dir = generation.parent
+    _sync_tree(generation)
     _write_atomically(index_dir / CURRENT, generation.name + "\n")
+    _sync_directory(index_dir)
     _remove_old_generations(index_dir, keep=generation.name)
+
+
+def clean_leftovers(index_dir: Path) -> list[str]:
+    """Remove what a killed run left: generations never published, half-written temporary files.
+    Call it only while holding the index lock. Returns one message per thing removed."""
+    if not index_dir.is_dir():
+        return []
+    try:
+        live = current_generation(index_dir).name
+    except IndexMissingError:
+        live = ""
+    messages = []
+    for path in sorted(index_dir.iterdir()):
+        if _GENERATION.match(path.name) and path.is_dir() and path.name > live:
+            shutil.rmtree(path, ignore_errors=True)
+            messages.append(f"Fjernet {path.name}, som en avbrutt indeksering ikke gjorde ferdig.")
+        elif path.name.startswith(f".{CURRENT}.") and path.name.endswith(".tmp"):
+            path.unlink(missing_ok=True)
+    return messages
 
 
 def discard(generation: Path) -> None:
@@ -117,6 +190,23 @@ def _remove_old_generations(index_dir: Path, keep: str) -> None:
     live = [p for p in generations if p.name <= keep]
     for stale in live[:-KEEP_GENERATIONS] + [p for p in generations if p.name > keep]:
         shutil.rmtree(stale, ignore_errors=True)
+
+
+def _sync_tree(generation: Path) -> None:
+    """Whoosh does not fsync; without this a power cut could leave CURRENT naming empty files."""
+    for path in generation.iterdir():
+        if path.is_file():
+            with open(path, "rb") as handle:
+                os.fsync(handle.fileno())
+    _sync_directory(generation)
+
+
+def _sync_directory(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _write_atomically(path: Path, text: str) -> None:
