@@ -77,11 +77,13 @@ def test_the_query_stays_in_the_search_box(client):
 
 
 def test_a_facet_narrows_the_results_and_can_be_removed(client):
-    soup = page(client.get("/?q=frafall"))
+    soup = page(client.get("/?q=levek%C3%A5r"))
     before = soup.h1.get_text()
     bergen = facet_links(soup, "Kommune")["Bergen"]
     narrowed = page(client.get(bergen["href"]))
     assert "kommune=4601" in bergen["href"]
+    count = int(bergen.select_one(".count").get_text())
+    assert 0 < len(narrowed.select("li.hit")) == count < len(soup.select("li.hit"))
     for hit in narrowed.select("li.hit"):
         assert "Bergen" in hit.select_one(".meta").get_text()
     chip = narrowed.select_one(".active-filters a")
