@@ -27,6 +27,7 @@ demo: $(VENV)/.installed
 	$(BIN)/sokbase search "bostabilitet barnefamilier" --index $(INDEX) --limit 3
 
 test: $(VENV)/.installed-test
+	bash scripts/install_test_deps.sh
 	$(BIN)/python -m pytest
 
 # Speed, side by side with reference setups (see docs/benchmarks.md). BENCH_ARGS=--large adds 1M passages.
