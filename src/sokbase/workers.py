@@ -165,6 +165,7 @@ def _serve(conn: Connection, corpus: str, log_level: int) -> None:
     _die_with_parent()
     # The parent reports every failure itself; libraries' warnings show only when it is verbose.
     logging.basicConfig(level=log_level, format="%(levelname)s %(name)s: %(message)s")
+    from . import extract, metadata, passages  # noqa: F401  imported before "ready" so deadlines time parsing only
     from .municipalities import Gazetteer
 
     root = Path(corpus)
