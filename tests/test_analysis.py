@@ -1,6 +1,31 @@
 import pickle
 
-from sokbase.analysis import NORWEGIAN_STOP_WORDS, analyze, norwegian_analyzer
+import pytest
+
+from sokbase.analysis import (
+    NORWEGIAN_STOP_WORDS,
+    PRESETS,
+    AnalysisOptions,
+    analysis_options,
+    analyze,
+    norwegian_analyzer,
+)
+from sokbase.municipalities import Gazetteer
+from sokbase.query import QueryParser
+from sokbase.schema import build_schema
+
+
+def index_terms(text: str, options: AnalysisOptions | None = None) -> set[str]:
+    return set(analyze(text, norwegian_analyzer(options), mode="index"))
+
+
+def query_terms(text: str, options: AnalysisOptions | None = None) -> set[str]:
+    return set(analyze(text, norwegian_analyzer(options), mode="query"))
+
+
+def finds(query: str, text: str) -> bool:
+    """Does a query word meet the passage's index terms (directly or through one of its extras)?"""
+    return bool(query_terms(query) & index_terms(text))
 
 
 def test_inflected_forms_meet_in_one_term():
@@ -8,8 +33,8 @@ def test_inflected_forms_meet_in_one_term():
     assert analyze("områdesatsingen") == analyze("områdesatsinger")
 
 
-def test_keeps_æøå_and_lowercases():
-    assert analyze("Løvstakken Økern Bærum") == ["løvstakk", "økern", "bærum"]
+def test_keeps_æøå_lowercases_and_keeps_place_names_whole():
+    assert analyze("Løvstakken Økern Bærum") == ["løvstakken", "økern", "bærum"]
 
 
 def test_stop_list_keeps_words_that_carry_meaning():
@@ -24,8 +49,118 @@ def test_no_english_stop_words_sneak_in():
     assert "the" not in NORWEGIAN_STOP_WORDS and "an" not in NORWEGIAN_STOP_WORDS
 
 
-def test_survives_pickling_as_whoosh_stores_it():
-    analyzer = norwegian_analyzer()
+@pytest.mark.parametrize("options", list(PRESETS.values()), ids=list(PRESETS))
+def test_every_analyzer_survives_pickling_as_whoosh_stores_it(options):
+    analyzer = norwegian_analyzer(options)
     restored = pickle.loads(pickle.dumps(analyzer))
     assert restored == analyzer
-    assert analyze("kommunene", restored) == analyze("kommunene", analyzer)
+    assert analyze("Kommunane og områdesatsingen", restored, "index") == analyze("Kommunane og områdesatsingen", analyzer, "index")
+
+
+# Compounds
+
+
+@pytest.mark.parametrize(
+    "query, text",
+    [
+        ("satsing", "Områdesatsingen i Groruddalen"),
+        ("utfordringer", "levekårsutfordringer i bydelen"),
+        ("bolig", "flere utleieboliger"),
+        ("landslaget", "landslagssjefen var irritert"),
+        ("Grorud", "Groruddalen"),
+        ("byutvikling", "by- og områdeutvikling"),
+        ("områdeutvikling", "by- og områdeutvikling"),
+    ],
+)
+def test_a_part_finds_the_compound(query, text):
+    assert finds(query, text)
+
+
+def test_parts_are_extras_so_the_whole_word_ranks_above_a_part():
+    terms = index_terms("områdesatsingen")
+    assert "områdesatsing" in terms and "+satsing" in terms and "satsing" not in terms
+
+
+def test_a_part_weighs_less_than_the_word_itself():
+    parser = QueryParser(build_schema(), Gazetteer.default())
+    text = str(parser.parse("satsing").query)
+    assert "text:satsing" in text and "text:+satsing^0.5" in text
+
+
+def test_prefixes_are_not_modifiers():
+    assert not any(term.startswith("+") for term in index_terms("forhandling forbindelse utfordringer"))
+
+
+# Stemming
+
+
+def test_er_nouns_keep_their_forms_together():
+    assert analyze("sommer") == analyze("sommeren")
+    assert analyze("samferdselsminister") == analyze("samferdselsministeren")
+    snowball = norwegian_analyzer(PRESETS["snowball (ES norwegian)"])
+    assert analyze("sommer", snowball) != analyze("sommeren", snowball)
+
+
+def test_place_names_are_not_stemmed_into_words():
+    assert analyze("Råde") != analyze("råd")
+    assert analyze("Bergen") == analyze("Bergens") != analyze("berg")
+    snowball = norwegian_analyzer(PRESETS["snowball (ES norwegian)"])
+    assert analyze("Råde", snowball) == analyze("råd", snowball)
+
+
+# æøå typed as o/a/ae/aa
+
+
+@pytest.mark.parametrize(
+    "typed, text",
+    [("omradeloft", "områdeløftet"), ("Toyen", "på Tøyen"), ("bostotte", "bostøtte"), ("levekaar", "levekår"), ("Groruddalen", "Groruddalen")],
+)
+def test_words_typed_without_æøå_find_the_text(typed, text):
+    assert finds(typed, text)
+
+
+def test_folding_does_not_merge_distinct_words():
+    assert analyze("før") != analyze("for") and analyze("får") != analyze("far")
+    assert "far" not in index_terms("får") and "får" not in query_terms("far")
+
+
+# Bokmål and nynorsk
+
+
+@pytest.mark.parametrize(
+    "nynorsk, bokmål",
+    [("kommunane", "kommunene"), ("tenester", "tjenester"), ("busetjing", "bosetting"), ("bustad", "bolig"),
+     ("tilskot", "tilskudd"), ("bustønad", "bostøtte"), ("ikkje", "ikke")],
+)
+def test_nynorsk_meets_bokmål(nynorsk, bokmål):
+    assert analyze(nynorsk) == analyze(bokmål)
+
+
+# Abbreviations and renamed bodies
+
+
+@pytest.mark.parametrize(
+    "query, text",
+    [("KMD", "Kommunal- og moderniseringsdepartementet"), ("KMD", "KDD har overtatt"), ("KDD", "tilskudd fra KMD"),
+     ("NAV", "Arbeids- og velferdsetaten"), ("IMDi", "Integrerings- og mangfoldsdirektoratet"),
+     ("Bufdir", "Barne-, ungdoms- og familiedirektoratet"), ("SLT", "kriminalitetsforebyggende tiltak"),
+     ("Husbanken", "Husbankens tilskudd")],
+)
+def test_abbreviations_find_the_body(query, text):
+    assert finds(query, text)
+
+
+# Acronyms vs stop words
+
+
+def test_acronyms_in_capitals_are_not_stop_words():
+    assert analyze("VAR") == ["var"] and analyze("var") == []
+    assert analyze("KS og NAV") == ["ks", "nav"]
+    es = norwegian_analyzer(PRESETS["snowball (ES norwegian)"])
+    assert analyze("VAR", es) == []
+
+
+def test_the_index_remembers_its_analyzer():
+    options = PRESETS["+ compounds"]
+    restored = pickle.loads(pickle.dumps(build_schema(options)))
+    assert analysis_options(restored["text"].analyzer) == options

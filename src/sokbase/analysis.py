@@ -1,82 +1,238 @@
-"""Norwegian text analysis: tokenize, lowercase, drop stop words, stem.
+"""Norwegian text analysis: tokenize, drop stop words, stem, and index what caseworkers type.
 
-Whoosh pickles the analyzer into the index, so every piece here is a module-level class
-with plain attributes; the stemmer object and its cache are rebuilt after unpickling.
+The chain, each step switchable through AnalysisOptions so the evaluation can show what it adds:
+
+  tokens → case-aware stop words (VAR, NAV, KS are acronyms, not "var") → stemming (Snowball, with
+  place names kept whole, -er nouns kept whole, nynorsk forms mapped to bokmål) → index-time extras
+  at the same position: compound parts (+satsing for områdesatsingen), an æøå-folded form
+  (~omradeloft for områdeløftet) and the name of a body (=kdd for KMD).
+
+Extras carry a prefix so they never collide with ordinary terms; the query parser gives them a
+lower weight (query.py), so a passage with the word itself ranks above one where it is a part.
+
+Whoosh pickles the analyzer into the index, so every piece here is a module-level class with
+plain attributes; stemmers, lexicons and caches are module-level and rebuilt on first use.
 """
 from __future__ import annotations
 
-from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StopFilter
+from dataclasses import dataclass, replace
+from functools import lru_cache
 
-ANALYZER_VERSION = 1
+from whoosh.analysis import Filter, RegexTokenizer
+
+from . import lexicon as lex
+
+ANALYZER_VERSION = 2
 
 # Words plus digits; Unicode \w keeps æøå and accented letters in names (Rooth, Bjørge, Sámi).
-TOKEN_PATTERN = r"\w+"
+# A hyphen directly after a word and before a space is kept, to spot the elliptic "by- og områdeutvikling".
+TOKEN_PATTERN = r"\w+(?:-(?![\w-]))?"
 
-# Snowball's Norwegian stop list, less the words that carry meaning in policy text:
-# obligation and possibility (skal, kan, kunne, skulle, må, bør), negation (ikke, ikkje,
-# inkje, ingen, uten) and time order (før, etter). Written out so it cannot silently
-# grow English words, as Whoosh's StopFilter(lang="no") does.
+PART, FOLDED, ALIAS = "+", "~", "="
+EXTRA_PREFIXES = PART + FOLDED + ALIAS
+
 NORWEGIAN_STOP_WORDS = frozenset(
     ["og", "i", "jeg", "det", "at", "en", "et", "den", "til", "er", "som", "på", "de", "med", "han", "av", "der", "så", "var", "meg", "seg", "men", "ett", "har", "om", "vi", "min", "mitt", "ha", "hadde", "hun", "nå", "over", "da", "ved", "fra", "du", "ut", "sin", "dem", "oss", "opp", "man", "hans", "hvor", "eller", "hva", "selv", "sjøl", "her", "alle", "vil", "bli", "ble", "blei", "blitt", "inn", "når", "være", "kom", "noen", "noe", "ville", "dere", "deres", "kun", "ja", "ned", "denne", "for", "deg", "si", "sine", "sitt", "mot", "å", "meget", "hvorfor", "dette", "disse", "hvordan", "din", "ditt", "blir", "samme", "hvilken", "hvilke", "sånn", "inni", "mellom", "vår", "hver", "hvem", "vors", "hvis", "både", "bare", "enn", "fordi", "mange", "også", "slik", "vært", "båe", "begge", "siden", "dykk", "dykkar", "dei", "deira", "deires", "deim", "di", "då", "eg", "ein", "eit", "eitt", "elles", "honom", "hjå", "ho", "hoe", "henne", "hennar", "hennes", "hoss", "hossen", "ingi", "korleis", "korso", "kva", "kvar", "kvarhelst", "kven", "kvi", "kvifor", "me", "medan", "mi", "mine", "mykje", "no", "nokon", "noka", "nokor", "noko", "nokre", "sia", "sidan", "so", "somt", "somme", "um", "upp", "vere", "vore", "verte", "vort", "varte", "vart"]
 )
 
+# The rest of Snowball's list, which Elasticsearch's `norwegian` analyzer drops as well.
+SNOWBALL_STOP_WORDS = NORWEGIAN_STOP_WORDS | {"skal", "kan", "kunne", "skulle", "må", "ikke", "ikkje", "inkje", "ingen", "uten", "før", "etter", "eit", "nokre"}
 
-class NorwegianStemFilter(Filter):
-    """Snowball Norwegian stemming with a per-process cache of stemmed words."""
+# Written in capitals these are names, not the stop words var, mot, nav ...: VAR (vann, avløp,
+# renovasjon), MOT (the youth programme), KS, NAV, SLT.
+ACRONYMS = frozenset(["VAR", "MOT", "KS", "NAV", "SLT", "DEI", "SIN", "DA"])
 
-    is_morph = True
 
-    def __init__(self, cachesize: int = 100_000):
-        self.cachesize = cachesize
-        self._reset()
+@dataclass(frozen=True)
+class AnalysisOptions:
+    """Which pieces of the chain are on. The default is sokbase's full analyzer."""
 
-    def _reset(self) -> None:
-        self._stemmer = None
-        self._cache: dict[str, str] = {}
+    stemming: str = "sokbase"  # "none", "snowball" or "sokbase" (Snowball plus lexicon fixes)
+    stop_words: str = "sokbase"  # "snowball" (the full list, as Elasticsearch) or "sokbase"
+    acronyms: bool = True
+    nynorsk: bool = True
+    compounds: bool = True
+    folding: bool = True
+    abbreviations: bool = True
 
-    def __getstate__(self) -> dict:
-        return {"cachesize": self.cachesize}
+    @property
+    def extras(self) -> bool:
+        return self.compounds or self.folding or self.abbreviations
 
-    def __setstate__(self, state: dict) -> None:
-        self.cachesize = state["cachesize"]
-        self._reset()
+
+# The analyzers the evaluation compares, from plain to full; each adds one piece to the one before.
+PRESETS: dict[str, AnalysisOptions] = {
+    "no stemming": AnalysisOptions("none", "snowball", False, False, False, False, False),
+    "snowball (ES norwegian)": AnalysisOptions("snowball", "snowball", False, False, False, False, False),
+}
+PRESETS["+ sokbase stop list, acronyms"] = replace(PRESETS["snowball (ES norwegian)"], stop_words="sokbase", acronyms=True)
+PRESETS["+ lemma fixes"] = replace(PRESETS["+ sokbase stop list, acronyms"], stemming="sokbase")
+PRESETS["+ nynorsk"] = replace(PRESETS["+ lemma fixes"], nynorsk=True)
+PRESETS["+ compounds"] = replace(PRESETS["+ nynorsk"], compounds=True)
+PRESETS["+ æøå folding"] = replace(PRESETS["+ compounds"], folding=True)
+PRESETS["sokbase (+ abbreviations)"] = AnalysisOptions()
+
+
+class CaseStopFilter(Filter):
+    """Lowercase and drop stop words, but keep acronyms written in capitals that spell a stop word."""
+
+    def __init__(self, stop_words: str = "sokbase", acronyms: bool = True):
+        self.stop_words = stop_words
+        self.acronyms = acronyms
 
     def __eq__(self, other) -> bool:
-        return other.__class__ is self.__class__
-
-    def stem(self, word: str) -> str:
-        cached = self._cache.get(word)
-        if cached is not None:
-            return cached
-        if self._stemmer is None:
-            import snowballstemmer
-
-            self._stemmer = snowballstemmer.stemmer("norwegian")
-        stemmed = self._stemmer.stemWord(word)
-        if len(self._cache) < self.cachesize:
-            self._cache[word] = stemmed
-        return stemmed
+        return other.__class__ is self.__class__ and other.__dict__ == self.__dict__
 
     def __call__(self, tokens):
+        stoplist = SNOWBALL_STOP_WORDS if self.stop_words == "snowball" else NORWEGIAN_STOP_WORDS
         for token in tokens:
-            if not token.stopped:
-                token.text = self.stem(token.text)
+            text = token.text
+            token.elliptic = text.endswith("-")
+            text = text.rstrip("-")
+            token.text = lower = text.lower()
+            token.stopped = lower in stoplist and not (self.acronyms and text in ACRONYMS)
+            if token.stopped and token.removestops:
+                continue
             yield token
 
 
-def norwegian_analyzer(stemming: bool = True):
-    """The analyzer used for every searchable text field."""
-    chain = (
-        RegexTokenizer(TOKEN_PATTERN)
-        | LowercaseFilter()
-        | StopFilter(stoplist=NORWEGIAN_STOP_WORDS, minsize=1)
+class NorwegianStemFilter(Filter):
+    """Snowball Norwegian stemming; with lexicon fixes and nynorsk → bokmål when asked."""
+
+    is_morph = True
+
+    def __init__(self, fixes: bool = True, nynorsk: bool = True):
+        self.fixes = fixes
+        self.nynorsk = nynorsk
+
+    def __eq__(self, other) -> bool:
+        return other.__class__ is self.__class__ and other.__dict__ == self.__dict__
+
+    def __setstate__(self, state: dict) -> None:
+        # Indexes of analyzer version 1 pickled only a cache size; they are refused by version anyway.
+        self.fixes = state.get("fixes", False)
+        self.nynorsk = state.get("nynorsk", False)
+
+    def __call__(self, tokens):
+        stem = stemmer(AnalysisOptions(stemming="sokbase" if self.fixes else "snowball", nynorsk=self.nynorsk))
+        for token in tokens:
+            if not token.stopped:
+                token.surface = token.text
+                token.text = stem(token.text)
+            yield token
+
+
+class ExtrasFilter(Filter):
+    """Add compound parts, folded forms and body names at the position of the word they come from.
+
+    At index time the extras describe the text; at query time (mode "query") the same word gets the
+    extras a passage would carry for what the caseworker meant, which query.py turns into a
+    weighted OR. Snippets and filters call the analyzer without a mode and get plain terms.
+    """
+
+    def __init__(self, options: AnalysisOptions):
+        self.options = options
+
+    def __eq__(self, other) -> bool:
+        return other.__class__ is self.__class__ and other.options == self.options
+
+    def __call__(self, tokens):
+        pending: list = []
+        for token in tokens:
+            mode = getattr(token, "mode", "")
+            if mode not in ("index", "query") or token.stopped:
+                yield token
+                continue
+            surface = getattr(token, "surface", token.text)
+            if mode == "index" and token.elliptic and self.options.compounds:
+                pending.append(token.copy())
+                continue
+            extras = self._extras(surface, token.text, mode)
+            if pending:
+                yield from self._elliptic(pending, extras)
+                pending = []
+            yield token
+            main = token.text
+            for extra in extras:
+                token.text = extra
+                yield token
+            token.text = main
+        for token in pending:
+            yield token
+
+    def _extras(self, surface: str, stem: str, mode: str) -> list[str]:
+        options = self.options
+        extras: list[str] = []
+        if not surface.isalpha():
+            return extras
+        if options.compounds:
+            if mode == "index":
+                extras += [PART + part for part in splitter(options).parts(surface) if part != stem]
+            else:
+                extras.append(PART + stem)
+        if options.folding:
+            folded = lex.fold(surface)
+            # A query typed with æøå already matches the word itself; one typed without may mean it.
+            if (mode == "index" and folded != surface) or (mode == "query" and not lex.has_nordic_letters(surface)):
+                extras.append(FOLDED + stemmer(options)(folded))
+        if options.abbreviations:
+            body = lex.body_of(stem)
+            if body:
+                extras.append(ALIAS + body)
+        return extras
+
+    def _elliptic(self, pending: list, extras: list[str]):
+        """"by- og områdeutvikling": "by-" borrows the head of the compound that ends the phrase."""
+        parts = [extra[1:] for extra in extras if extra.startswith(PART)]
+        for token in pending:
+            yield token
+            if parts:
+                token.text = token.text + parts[-1]
+                yield token
+
+
+@lru_cache(maxsize=8)
+def stemmer(options: AnalysisOptions) -> lex.Stemmer:
+    return lex.Stemmer(mode=options.stemming, nynorsk=options.nynorsk)
+
+
+@lru_cache(maxsize=8)
+def splitter(options: AnalysisOptions):
+    from .compounds import Splitter  # its lexicon is only needed to index
+
+    fixes = options.stemming == "sokbase"
+    return Splitter(
+        stemmer(options),
+        extra_words=lex.place_names(),
+        extra_heads=lex.er_exceptions() if fixes else (),
+        stop_words=SNOWBALL_STOP_WORDS,
     )
-    if stemming:
-        chain = chain | NorwegianStemFilter()
+
+
+def norwegian_analyzer(options: AnalysisOptions | None = None):
+    """The analyzer used for every searchable text field."""
+    options = options or AnalysisOptions()
+    chain = RegexTokenizer(TOKEN_PATTERN) | CaseStopFilter(options.stop_words, options.acronyms)
+    if options.stemming != "none":
+        chain = chain | NorwegianStemFilter(fixes=options.stemming == "sokbase", nynorsk=options.nynorsk)
+    if options.extras:
+        chain = chain | ExtrasFilter(options)
     return chain
 
 
-def analyze(text: str, analyzer=None) -> list[str]:
+def analysis_options(analyzer) -> AnalysisOptions | None:
+    """The options an index's analyzer was built with (None for a chain without extras)."""
+    for item in getattr(analyzer, "items", ()):
+        if isinstance(item, ExtrasFilter):
+            return item.options
+    return None
+
+
+def is_extra(term: str) -> bool:
+    return bool(term) and term[0] in EXTRA_PREFIXES
+
+
+def analyze(text: str, analyzer=None, mode: str = "") -> list[str]:
     """The index terms of a text, in order: what a query or a passage is reduced to."""
     analyzer = analyzer or norwegian_analyzer()
-    return [token.text for token in analyzer(text)]
+    return [token.text for token in analyzer(text, mode=mode)]

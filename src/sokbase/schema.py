@@ -1,12 +1,15 @@
 """The Whoosh schema of the passage index. Whoosh stays inside schema, indexer, query and search."""
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-from .analysis import ANALYZER_VERSION, norwegian_analyzer
+from .analysis import ANALYZER_VERSION, AnalysisOptions, norwegian_analyzer
 
 # Bump when fields or analysis change: an index built with another version must be rebuilt.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 FORMAT = f"schema-{SCHEMA_VERSION}/analyzer-{ANALYZER_VERSION}"
 
 # Names a user may type before a colon in a query, mapped to schema fields.
@@ -22,8 +25,23 @@ FIELD_ALIASES = {
 SEARCHED_FIELDS = ("text", "heading", "title")
 
 
-def build_schema() -> Schema:
-    analyzer = norwegian_analyzer()
+# Which analyzer new indexes get; only the evaluation changes it, to compare analyzers end to end.
+_ANALYSIS: ContextVar[AnalysisOptions | None] = ContextVar("analysis", default=None)
+
+
+@contextmanager
+def analysis_for_new_indexes(options: AnalysisOptions):
+    """Build indexes inside this block with another analyzer. The analyzer is pickled with the
+    schema, so searches always use the one their index was built with."""
+    token = _ANALYSIS.set(options)
+    try:
+        yield
+    finally:
+        _ANALYSIS.reset(token)
+
+
+def build_schema(analysis: AnalysisOptions | None = None) -> Schema:
+    analyzer = norwegian_analyzer(analysis or _ANALYSIS.get())
     return Schema(
         passage_id=ID(stored=True, unique=True),
         doc_id=ID(stored=True),
