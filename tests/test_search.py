@@ -1,0 +1,75 @@
+"""The parts of the search API the web page stands on: facets, similar passages, documents, refresh."""
+import sokbase
+
+import pytest
+
+from conftest import PROGRAMME_2024
+
+
+@pytest.mark.parametrize("query, filters", [
+    ("levekår", {}),
+    ("områdesatsing", {"year": 2024}),
+    ("kommune", {"kommune": "Oslo"}),
+    ("bostabilitet barnefamilier xylofon", {}),  # falls back to any of the words, like search does
+])
+def test_facet_counts_agree_with_what_search_finds(index, query, filters):
+    facets = index.facets(query, **filters)
+    total = index.search(query, **filters).total
+    assert total > 0
+    assert sum(v.count for v in facets.doc_type) == total
+    for value in facets.kommune:
+        narrowed = {**filters, "kommune": value.value}
+        assert index.search(query, **narrowed).total == value.count, value
+    for value in facets.konferanse:
+        assert index.search(query, **filters, konferanse=value.value).total == value.count, value
+    for value in facets.year:
+        assert index.search(query, **{**filters, "year": int(value.value)}).total == value.count, value
+
+
+def test_facets_carry_names_for_people_and_values_for_filters(index):
+    facets = index.facets("barnefamilier")
+    assert [(v.label, v.value, v.count) for v in facets.kommune] == [("Trondheim", "5001", 2)]
+    assert [v.label for v in facets.konferanse] == ["Erfaringskonferansen om områdesatsinger 2024"]
+    assert [(v.label, v.value) for v in facets.doc_type] == [("PDF", "pdf")]
+
+
+def test_similar_passages_share_key_words_and_leave_out_the_passage(index):
+    source = index.search("barnefamilier").hits[0]
+    similar = index.similar(source.passage_id, limit=5)
+    assert similar and source.passage_id not in {h.passage_id for h in similar}
+    assert [h.rank for h in similar] == list(range(1, len(similar) + 1))
+    assert all(h.highlights for h in similar)
+
+
+def test_similar_to_an_unknown_passage_is_an_error(index):
+    with pytest.raises(sokbase.errors.PassageNotFoundError):
+        index.similar("000000000000-1")
+
+
+def test_document_holds_every_passage_in_order_with_the_query_marked(index):
+    hit = index.search("barnefamilier").hits[0]
+    view = index.document(hit.doc_id, "barnefamilier")
+    assert view.info.source == PROGRAMME_2024 and view.info.conference.date == "2024-09-27"
+    assert [m.passage.position for m in view.passages] == list(range(len(view.passages)))
+    marked = view.passages[hit.position]
+    assert [marked.passage.text[s:e] for s, e in marked.highlights] == ["barnefamilier", "barnefamilier"]
+    assert "Trondheim" in {m.name for m in view.municipalities}
+
+
+def test_unknown_document_and_unparsable_query(index):
+    assert index.document("0123456789ab") is None
+    doc_id = index.search("barnefamilier").hits[0].doc_id
+    assert all(not m.highlights for m in index.document(doc_id, '"unclosed').passages)
+
+
+def test_refresh_switches_to_a_new_generation_only_when_there_is_one(tmp_path, corpus_copy):
+    index_dir = tmp_path / "index"
+    assert sokbase.build_index(corpus_copy, index_dir).exit_code == 0
+    with sokbase.open_index(index_dir) as index:
+        assert index.refresh() is False
+        (corpus_copy / "ny.txt").write_text("Kvartalsrapport\n\nKvartalsrapport om levekår.\n", encoding="utf-8")
+        assert sokbase.build_index(corpus_copy, index_dir).exit_code == 0
+        assert index.search("kvartalsrapport").total == 0, "an open index keeps its generation until refresh"
+        assert index.refresh() is True
+        assert index.search("kvartalsrapport").total >= 1
+        assert index.refresh() is False
