@@ -66,12 +66,14 @@ def page(browser, base_url):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nb-NO")
     context.set_default_timeout(5000)
     opened = context.new_page()
-    dialogs = []
+    dialogs, errors = [], []
     opened.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    opened.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     opened.dialogs = dialogs
     opened.goto(base_url + "/")
     yield opened
     context.close()
+    assert errors == [], "the browser reported errors (a blocked resource, a 404, a CSP violation)"
 
 
 def shot(page, name: str) -> None:
