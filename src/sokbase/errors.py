@@ -12,6 +12,10 @@ class ExtractionError(SokbaseError):
     """A file could not be read; the message says why in words a caseworker understands."""
 
 
+class NoTextError(ExtractionError):
+    """A PDF whose pages hold no text layer: most likely scanned, and searchable only after OCR."""
+
+
 class NothingToIndexError(SokbaseError):
     """The corpus folder is missing or holds no file sokbase can read."""
 

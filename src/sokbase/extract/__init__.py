@@ -28,6 +28,10 @@ EXTRACTORS: dict[str, Extractor] = {
     ".txt": extract_text,
     ".md": extract_markdown,
 }
+# Real web pages and notes are well under a megabyte; past this a file is a dump or an error, and
+# indexing it would bury real passages under tens of thousands of copies. PDFs carry images and
+# are limited by page count instead (extract/pdf.py).
+MAX_MARKUP_BYTES = 20 * 2**20
 # Sidecar keys that replace what was found in the file.
 SIDECAR_FIELDS = ("title", "url", "date", "language", "publisher", "description", "conference")
 
@@ -39,6 +43,11 @@ def extract_file(path: Path, root: Path) -> Document:
     if extractor is None:
         raise ExtractionError(f"filtypen {path.suffix or '(uten endelse)'} støttes ikke")
     data = _read(path)
+    if extractor is not extract_pdf and len(data) > MAX_MARKUP_BYTES:
+        raise ExtractionError(
+            f"filen er for stor for en nettside eller tekstfil ({len(data) / 2**20:.0f} MB; "
+            f"grensen er {MAX_MARKUP_BYTES // 2**20} MB)"
+        )
     sidecar = read_sidecar(path)
     document = _run(extractor, data, source)
     if not any(block.text.strip() for block in document.blocks):

@@ -18,7 +18,7 @@ from statistics import median
 
 from pypdf import PasswordType, PdfReader
 
-from ..errors import ExtractionError
+from ..errors import ExtractionError, NoTextError
 from ..models import Block, Document
 from ..textnorm import join_lines, normalize
 
@@ -163,7 +163,7 @@ def _read_pages(reader: PdfReader, source: str) -> list[tuple[list[_Line], str]]
     if failed == len(pages):
         raise ExtractionError("skadet PDF: ingen av sidene kan leses")
     if not any(plain.strip() for _, plain in pages):
-        raise ExtractionError("ingen tekst — skannet dokument?")
+        raise NoTextError("ingen tekst — skannet dokument?")
     return pages
 
 
