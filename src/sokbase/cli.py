@@ -192,6 +192,7 @@ def search(query, index_dir, limit, kommune, konferanse, year, doc_type, output_
       områdeløft IKKE Oslo           uten ordet (også NOT, -Oslo)
       område*                        ord som begynner slik
       kommune:Bergen år:2024         feltfilter (også tittel:, overskrift:, type:, konferanse:)
+    Et søk som begynner med - skrives etter --:  sokbase search -- "-Oslo områdeløft"
 
     \b
     Eksempler:
