@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 INDEX  ?= index
 
-.PHONY: demo test install corpus bench clean
+.PHONY: eval demo test install corpus bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
 
 bench: $(VENV)/.installed-bench
 	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
+
+# Ranking quality on NorQuAD (val) and the domain queries, for every analyzer (docs/evaluation.md).
+eval: $(VENV)/.installed-test
+	$(BIN)/python scripts/evaluate.py
 
 # Rebuild the sample corpus from ../shared/seeds (the result is committed).
 corpus: $(VENV)/.installed-test
