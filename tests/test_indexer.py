@@ -51,7 +51,7 @@ def test_rebuild_switches_generation_and_keeps_the_one_before(tmp_path):
     (corpus / "notat.txt").write_text(NOTAT, encoding="utf-8")
     index_dir = tmp_path / "index"
     for _ in range(3):
-        sokbase.build_index(corpus, index_dir)
+        sokbase.build_index(corpus, index_dir, full=True)
     assert storage.current_generation(index_dir).name == "gen-000003"
     assert sorted(p.name for p in index_dir.glob("gen-*")) == ["gen-000002", "gen-000003"]
 

@@ -202,9 +202,9 @@ def test_searches_during_re_indexing_see_either_the_old_or_the_new_index(tmp_pat
     corpus = write_corpus(tmp_path / "corpus", small)
     index_dir = tmp_path / "index"
     sokbase.build_index(corpus, index_dir)
-    searcher = subprocess.Popen([sys.executable, "-c", SEARCH_LOOP, str(index_dir), "6"],
+    searcher = subprocess.Popen([sys.executable, "-c", SEARCH_LOOP, str(index_dir), "4"],
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + 3
     while time.monotonic() < deadline:
         write_corpus(corpus, large)
         sokbase.build_index(corpus, index_dir)
@@ -212,7 +212,8 @@ def test_searches_during_re_indexing_see_either_the_old_or_the_new_index(tmp_pat
         sokbase.build_index(corpus, index_dir, full=True)
     out, err = searcher.communicate(timeout=60)
     assert searcher.returncode == 0, err
-    assert set(json.loads(out)) <= {20, 30}
+    seen = set(json.loads(out))
+    assert seen and seen <= {20, 30}
     assert len(list(index_dir.glob("gen-*"))) == storage.KEEP_GENERATIONS
 
 

@@ -185,13 +185,14 @@ def _plan(files: list[Path], corpus: Path, previous: dict[str, FileRecord]) -> _
     for path in files:
         record = _scan(path, corpus, now)
         old = previous.get(record.source)
-        if old and (old.size, old.mtime_ns, old.sidecar) == (record.size, record.mtime_ns, record.sidecar):
+        same_stat = old and (old.size, old.mtime_ns, old.sidecar) == (record.size, record.mtime_ns, record.sidecar)
+        if same_stat and old.mtime_ns >= 0:
             plan.kept.append(old)
             continue
         record.fingerprint = _fingerprint(path)
         if old and old.fingerprint == record.fingerprint:
             plan.kept.append(replace(old, size=record.size, mtime_ns=record.mtime_ns, sidecar=record.sidecar))
-            plan.restat = True
+            plan.restat = plan.restat or not same_stat
         else:
             candidates.append((path, record))
     present = {record.source for _, record in candidates} | {record.source for record in plan.kept}
