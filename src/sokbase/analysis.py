@@ -147,7 +147,8 @@ class ExtrasFilter(Filter):
             if mode == "index" and token.elliptic and self.options.compounds:
                 pending.append(token.copy())
                 continue
-            extras = self._extras(surface, token.text, mode)
+            # Indexing records positions; a snippet does not, and must not load the compound lexicon.
+            extras = self._extras(surface, token.text, mode, token.positions)
             if pending:
                 yield from self._elliptic(pending, extras)
                 pending = []
@@ -160,13 +161,13 @@ class ExtrasFilter(Filter):
         for token in pending:
             yield token
 
-    def _extras(self, surface: str, stem: str, mode: str) -> list[str]:
+    def _extras(self, surface: str, stem: str, mode: str, positions: bool) -> list[str]:
         options = self.options
         extras: list[str] = []
         if not surface.isalpha():
             return extras
         if options.compounds:
-            if mode == "index":
+            if mode == "index" and positions:
                 extras += [PART + part for part in splitter(options).parts(surface) if part != stem]
             else:
                 extras.append(PART + stem)
