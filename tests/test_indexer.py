@@ -2,6 +2,7 @@
 import sokbase
 import sokbase.errors
 from sokbase import storage
+from sokbase.schema import FORMAT
 
 NOTAT = """Notat om bostøtte
 
@@ -63,7 +64,7 @@ def test_index_from_another_schema_version_asks_for_a_rebuild(tmp_path):
     index_dir = tmp_path / "index"
     sokbase.build_index(corpus, index_dir)
     manifest_path = storage.current_generation(index_dir) / storage.MANIFEST
-    manifest_path.write_text(manifest_path.read_text().replace('"schema-1/', '"schema-0/'))
+    manifest_path.write_text(manifest_path.read_text().replace(f'"{FORMAT}"', '"schema-0/analyzer-0"'))
     try:
         sokbase.open_index(index_dir)
     except sokbase.errors.IndexOutdatedError as error:

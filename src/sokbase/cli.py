@@ -298,7 +298,8 @@ def stats(index_dir, as_json) -> None:
     generation = storage.current_generation(index_dir)
     manifest = storage.read_manifest(generation)
     if as_json:
-        data = asdict(manifest) | {"generation": generation.name}
+        needs_ocr = [failure.source for failure in manifest.failures if failure.needs_ocr]
+        data = asdict(manifest) | {"generation": generation.name, "needs_ocr": needs_ocr}
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     click.echo(f"Indeks:      {index_dir} ({generation.name}, bygget {manifest.created})")
@@ -310,10 +311,16 @@ def stats(index_dir, as_json) -> None:
     click.echo(f"Kommuner:    {len(manifest.municipalities)}")
     for name, count in manifest.municipalities.items():
         click.echo(f"  - {name}: {count} avsnitt")
-    if manifest.failures:
-        click.echo(f"Filer som ikke kunne leses: {len(manifest.failures)}")
-        for failure in manifest.failures:
+    unreadable = [failure for failure in manifest.failures if not failure.needs_ocr]
+    scanned = [failure for failure in manifest.failures if failure.needs_ocr]
+    if unreadable:
+        click.echo(f"Filer som ikke kunne leses: {len(unreadable)}")
+        for failure in unreadable:
             click.echo(f"  - {failure.source}: {failure.reason}")
+    if scanned:
+        click.echo(f"Trenger OCR ({len(scanned)}): PDF-er uten tekst, trolig skannet; kjør OCR og indekser på nytt.")
+        for failure in scanned:
+            click.echo(f"  - {failure.source}")
 
 
 @cli.command()

@@ -35,6 +35,7 @@ class Failure:
     source: str
     reason: str
     retry: bool = False  # a time limit or a crash, not the file itself: the next run tries again
+    needs_ocr: bool = False  # a PDF with no text layer: searchable only after OCR
 
 
 @dataclass

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
-from .errors import ExtractionError, SokbaseError
+from .errors import ExtractionError, NoTextError, SokbaseError
 from .models import Document, Passage
 from .storage import Failure
 
@@ -55,7 +55,7 @@ def failure_for(source: str, error: BaseException) -> Failure:
     else:
         logger.debug("Uventet feil i %s", source, exc_info=error)
         reason = f"uventet feil ved lesing ({type(error).__name__}: {error})"
-    return Failure(source=source, reason=reason)
+    return Failure(source=source, reason=reason, needs_ocr=isinstance(error, NoTextError))
 
 
 def parse_all(paths: list[Path], corpus: Path, limits: Limits) -> Iterator[tuple[Path, Parsed | Failure]]:
