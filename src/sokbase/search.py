@@ -353,7 +353,8 @@ class SearchIndex:
         if not matcher.exact and not matcher.patterns:
             return ()
         tokens = self._analyzer(text, chars=True, mode="index")
-        return tuple((t.startchar, t.endchar) for t in tokens if matcher.matches(t.text))
+        # A word can yield several index terms (stem, compound parts) over the same characters.
+        return tuple(sorted({(t.startchar, t.endchar) for t in tokens if matcher.matches(t.text)}))
 
     def _document_info(self, doc_id: str) -> DocumentInfo:
         """Per-document metadata, read once per generation from any of the document's passages."""
