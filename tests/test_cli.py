@@ -206,3 +206,19 @@ def test_every_command_has_help_with_examples():
         assert result.exit_code == 0
         assert len(result.output) > 200
     assert "Eksempler" in run("search", "--help").output
+
+
+def test_passages_with_all_words_come_first_then_those_with_some(corpus_index):
+    data = search_json(corpus_index, "Frivilligbørs Drammen")
+    flags = [hit["matched_all_terms"] for hit in data["hits"]]
+    assert flags[0] is True and False in flags
+    assert flags == sorted(flags, reverse=True)
+    assert data["hits"][0]["source"] == PROGRAMME_2024
+    assert data["matched_all_terms"] is True and data["total"] >= len(data["hits"])
+    text = run("search", "Frivilligbørs Drammen", "--index", corpus_index).output
+    assert text.index("Frivilligbørs") < text.index("Treffene under inneholder bare noen av ordene:")
+
+
+def test_highlights_mark_each_word_once(corpus_index):
+    for hit in search_json(corpus_index, "områdeløft Groruddalen")["hits"]:
+        assert len(hit["highlights"]) == len({tuple(span) for span in hit["highlights"]})

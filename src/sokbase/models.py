@@ -105,6 +105,7 @@ class Hit:
     conference: Conference | None
     municipalities: tuple[Municipality, ...]
     position: int = 0
+    matched_all_terms: bool = True  # False for the hits after those holding every word of the query
 
     def to_dict(self) -> dict:
         data = asdict(self)

@@ -52,8 +52,14 @@ def as_text(results: Results, emphasis: Emphasis = plain) -> str:
         lines.append("Ingen avsnitt inneholdt alle ordene; viser avsnitt som inneholder noen av dem.")
     for hit in results.hits:
         lines.append("")
+        if results.matched_all_terms and not hit.matched_all_terms and hit is _first_partial(results):
+            lines.extend(["Treffene under inneholder bare noen av ordene:", ""])
         lines.extend(hit_lines(hit, emphasis))
     return "\n".join(lines)
+
+
+def _first_partial(results: Results) -> Hit | None:
+    return next((hit for hit in results.hits if not hit.matched_all_terms), None)
 
 
 def hit_lines(hit: Hit, emphasis: Emphasis = plain) -> list[str]:

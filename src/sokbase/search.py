@@ -14,13 +14,13 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh import query as wq
-from whoosh.scoring import BM25F
 
 from . import storage
 from .errors import IndexOutdatedError, PassageNotFoundError, QueryError, SokbaseError
 from .models import Conference, Hit, Municipality, Passage, Results
 from .municipalities import Gazetteer
 from .query import QueryParser, _walk
+from .scoring import LuceneBM25F
 from .schema import SEARCHED_FIELDS
 from .snippets import TermMatcher, make_snippet
 
@@ -110,7 +110,7 @@ class SearchIndex:
             ) from None
         self.generation, self.manifest, self._stamp = generation, manifest, stamp
         self._whoosh = opened
-        self._searcher = opened.searcher(weighting=BM25F(B=0.75, K1=1.2))
+        self._searcher = opened.searcher(weighting=LuceneBM25F())
         self._parser = QueryParser(opened.schema, self._gazetteer)
         self._analyzer = opened.schema["text"].analyzer
         self._documents: dict[str, DocumentInfo] = {}
@@ -162,13 +162,13 @@ class SearchIndex:
         if not 1 <= limit <= MAX_LIMIT:
             raise QueryError(f"Antall treff må være mellom 1 og {MAX_LIMIT}.")
         filters = self._filters(kommune, konferanse, year, doc_type)
-        parsed, results, matched_all = self._matching(query, filters, limit + offset)
+        parsed, rows, matched_all, total = self._matching(query, filters, limit + offset)
         matcher = _matcher(parsed.query)
         hits = [
-            self._hit(rank, hit.score, hit.fields(), matcher)
-            for rank, hit in enumerate(list(results)[offset : offset + limit], start=offset + 1)
+            self._hit(rank, score, fields, matcher, all_terms)
+            for rank, (score, fields, all_terms) in enumerate(rows[offset : offset + limit], start=offset + 1)
         ]
-        return Results(query=query, total=len(results), hits=hits, matched_all_terms=matched_all)
+        return Results(query=query, total=total, hits=hits, matched_all_terms=matched_all)
 
     def facets(
         self,
@@ -214,14 +214,10 @@ class SearchIndex:
         return counts
 
     def _matching_docnums(self, query: str, filters: wq.Query | None) -> list[int]:
-        """The documents `search` would rank, unscored: counting them is far cheaper than collecting them."""
+        """The passages `search` can return, unscored: counting them is far cheaper than collecting them."""
         parsed = self._parser.parse(query)
-        docnums = self._docnums(parsed.query, filters)
-        if not docnums and not parsed.has_operators:
-            relaxed = self._parser.parse(query, match_all=False)
-            if len(list(relaxed.query.leaves())) > 1:
-                return self._docnums(relaxed.query, filters)
-        return docnums
+        relaxed = self._relaxed(query, parsed)
+        return self._docnums(relaxed if relaxed is not None else parsed.query, filters)
 
     def _docnums(self, query: wq.Query, filters: wq.Query | None) -> list[int]:
         return list(self._searcher.docs_for_query(wq.And([query, filters]) if filters else query))
@@ -252,14 +248,26 @@ class SearchIndex:
         return _facet_values(Counter({n: c for n, c in counts.items() if n in labels}), labels)
 
     def _matching(self, query: str, filters: wq.Query | None, limit: int):
-        """Run the query with all its words; with none found and no operators typed, with any of them."""
+        """Passages with all the words first. When fewer than `limit` hold them all and no operators
+        were typed, passages with some of the words follow, marked as such: a question in plain words
+        rarely repeats every word of the passage that answers it."""
         parsed = self._parser.parse(query)
-        results = self._run(parsed.query, filters, limit)
-        if results.scored_length() == 0 and not parsed.has_operators:
-            relaxed = self._parser.parse(query, match_all=False)
-            if len(list(relaxed.query.leaves())) > 1:
-                return parsed, self._run(relaxed.query, filters, limit), False
-        return parsed, results, True
+        exact = self._run(parsed.query, filters, limit)
+        rows, total = _rows(exact, all_terms=True), len(exact)
+        relaxed = self._relaxed(query, parsed)
+        if relaxed is not None and len(rows) < limit:
+            partial = self._run(relaxed, filters, limit)
+            seen = {fields["passage_id"] for _, fields, _ in rows}
+            rows += [row for row in _rows(partial, all_terms=False) if row[1]["passage_id"] not in seen]
+            total = len(partial)
+        return parsed, rows[:limit], len(exact) > 0, total
+
+    def _relaxed(self, query: str, parsed) -> wq.Query | None:
+        """The query with any of its words instead of all, when that is a different query."""
+        if parsed.has_operators:
+            return None
+        relaxed = self._parser.parse(query, match_all=False).query
+        return None if relaxed == parsed.query else relaxed
 
     def _run(self, query: wq.Query, filters: wq.Query | None, limit: int):
         return self._searcher.search(query, limit=limit, filter=filters)
@@ -282,7 +290,7 @@ class SearchIndex:
             clauses.append(wq.Term("doc_type", doc_type.lower()))
         return wq.And(clauses) if clauses else None
 
-    def _hit(self, rank: int, score: float, fields: dict, matcher: TermMatcher) -> Hit:
+    def _hit(self, rank: int, score: float, fields: dict, matcher: TermMatcher, all_terms: bool = True) -> Hit:
         snippet, highlights = make_snippet(fields["text"], matcher, self._analyzer)
         return Hit(
             rank=rank,
@@ -301,6 +309,7 @@ class SearchIndex:
             conference=_conference(fields.get("conference")),
             municipalities=_municipalities(fields.get("municipalities")),
             position=fields["position"],
+            matched_all_terms=all_terms,
         )
 
     def passage(self, passage_id: str, context: int = 1) -> PassageContext:
@@ -387,6 +396,13 @@ class SearchIndex:
             for f in stored
         ]
         return sorted(passages, key=lambda p: p.position)
+
+
+def _rows(results, all_terms: bool) -> list[tuple[float, dict, bool]]:
+    """Hits as (score, stored fields, all words matched); equal scores in passage-id order, so the
+    ranking does not depend on the order parallel workers happened to index documents in."""
+    rows = [(hit.score, hit.fields(), all_terms) for hit in results]
+    return sorted(rows, key=lambda row: (-round(row[0], 6), row[1]["passage_id"]))
 
 
 def _matcher(query: wq.Query) -> TermMatcher:

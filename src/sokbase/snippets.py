@@ -32,11 +32,12 @@ class TermMatcher:
 
 def make_snippet(text: str, matcher: TermMatcher, analyzer) -> tuple[str, tuple[tuple[int, int], ...]]:
     flat = " ".join(text.split())
-    spans = [
+    # One word may yield several terms (stem, compound parts, folded form): mark it once.
+    spans = sorted({
         (token.startchar, token.endchar)
         for token in analyzer(flat, chars=True, mode="index")
         if matcher.matches(token.text)
-    ]
+    })
     words = [m.span() for m in re.finditer(r"\S+", flat)]
     if len(words) <= WHOLE_PASSAGE_WORDS:
         return flat, tuple(spans)
