@@ -337,3 +337,10 @@ def test_serve_reports_a_missing_index_instead_of_starting(tmp_path):
     result = CliRunner().invoke(cli, ["serve", "--index", str(tmp_path / "ingen"), "--port", "8765"])
     assert result.exit_code == 1
     assert "Fant ingen indeks" in result.output
+
+
+def test_page_says_where_hits_with_only_some_words_begin(client):
+    soup = page(client.get("/", query_string={"q": "Frivilligbørs Drammen"}))
+    notice = soup.select_one("p.notice").get_text()
+    assert "Fra treff 2 inneholder avsnittene bare noen av ordene." in notice
+    assert "Drammen" in first_hit(soup).get_text()
