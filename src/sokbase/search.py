@@ -22,9 +22,11 @@ from .municipalities import Gazetteer
 from .query import QueryParser, _walk
 from .scoring import LuceneBM25F
 from .schema import SEARCHED_FIELDS
+from .suggest import suggest
 from .snippets import TermMatcher, make_snippet
 
 MAX_LIMIT = 1000
+FEW_HITS = 3  # below this many passages, a corrected query is suggested
 SIMILAR_KEY_TERMS = 12  # words taken from a passage to find others like it
 
 log = logging.getLogger(__name__)
@@ -168,7 +170,8 @@ class SearchIndex:
             self._hit(rank, score, fields, matcher, all_terms)
             for rank, (score, fields, all_terms) in enumerate(rows[offset : offset + limit], start=offset + 1)
         ]
-        return Results(query=query, total=total, hits=hits, matched_all_terms=matched_all)
+        suggestions = suggest(self._searcher, self._analyzer, query) if total < FEW_HITS else []
+        return Results(query=query, total=total, hits=hits, matched_all_terms=matched_all, suggestions=suggestions)
 
     def facets(
         self,

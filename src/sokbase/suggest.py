@@ -1,0 +1,47 @@
+"""'Mente du …?': the query with its unknown words replaced by the nearest words the index holds.
+
+The index holds stems ("områdesatsing", "barnefamili"), so a correction is found among the stems
+and shown as the word a passage actually uses ("barnefamilier"), which searches the same.
+"""
+from __future__ import annotations
+
+import re
+
+from whoosh import query as wq
+
+WORD = re.compile(r"\w+")
+FIELD = "text"
+MAX_EDITS = 2
+
+
+def suggest(searcher, analyzer, query: str) -> list[str]:
+    corrections = {}
+    reader = searcher.reader()
+    for word in dict.fromkeys(WORD.findall(query)):
+        terms = [token.text for token in analyzer(word, mode="query")]
+        if not terms or reader.doc_frequency(FIELD, terms[0]) > 0:
+            continue
+        # Place names are indexed whole, other words as stems: look near both forms of the word.
+        candidates = [
+            found
+            for form in dict.fromkeys([terms[0], word.lower()])
+            for found in searcher.suggest(FIELD, form, limit=1, maxdist=MAX_EDITS, prefix=1)
+        ]
+        surface = _surface_form(searcher, analyzer, candidates[0]) if candidates else None
+        if surface and surface.lower() != word.lower():
+            corrections[word] = surface if word[:1].isupper() else surface.lower()
+    if not corrections:
+        return []
+    corrected = WORD.sub(lambda match: corrections.get(match.group(0), match.group(0)), query)
+    return [corrected]
+
+
+def _surface_form(searcher, analyzer, term: str) -> str | None:
+    """The shortest way passages write a word whose index term is `term` (closest to its lemma)."""
+    forms = {
+        hit[FIELD][token.startchar : token.endchar]
+        for hit in searcher.search(wq.Term(FIELD, term), limit=5)
+        for token in analyzer(hit[FIELD], chars=True, mode="index")
+        if token.text == term
+    }
+    return min(forms, key=lambda form: (len(form), form)) if forms else None
