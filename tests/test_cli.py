@@ -222,3 +222,12 @@ def test_passages_with_all_words_come_first_then_those_with_some(corpus_index):
 def test_highlights_mark_each_word_once(corpus_index):
     for hit in search_json(corpus_index, "områdeløft Groruddalen")["hits"]:
         assert len(hit["highlights"]) == len({tuple(span) for span in hit["highlights"]})
+
+
+def test_misspelt_words_get_a_did_you_mean(corpus_index):
+    data = search_json(corpus_index, "barnefamiler Trondhjem")
+    assert data["suggestions"] == ["barnefamilier Trondheim"]
+    assert search_json(corpus_index, "områdesatsning")["suggestions"] == ["områdesatsing"]
+    out = run("search", "barnefamiler Trondhjem", "--index", corpus_index).output
+    assert "Mente du «barnefamilier Trondheim»?" in out
+    assert search_json(corpus_index, "Frivilligbørs")["suggestions"] == []

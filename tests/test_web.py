@@ -344,3 +344,10 @@ def test_page_says_where_hits_with_only_some_words_begin(client):
     notice = soup.select_one("p.notice").get_text()
     assert "Fra treff 2 inneholder avsnittene bare noen av ordene." in notice
     assert "Drammen" in first_hit(soup).get_text()
+
+
+def test_empty_page_offers_a_correction(client):
+    soup = page(client.get("/", query_string={"q": "barnefamiler Trondhjem"}))
+    suggestion = soup.select_one("p.suggestions a")
+    assert suggestion.get_text() == "barnefamilier Trondheim"
+    assert "q=barnefamilier+Trondheim" in suggestion["href"]

@@ -42,12 +42,15 @@ def as_csv(all_results: list[Results]) -> str:
 
 
 def as_text(results: Results, emphasis: Emphasis = plain) -> str:
+    did_you_mean = " eller ".join(f"«{s}»" for s in results.suggestions)
     if not results.hits:
-        return (
-            f"Ingen treff for «{results.query}». Prøv færre eller andre ord, "
-            "eller skriv område* for å finne ord som begynner likt."
+        hint = f"Mente du {did_you_mean}?" if did_you_mean else (
+            "Prøv færre eller andre ord, eller skriv område* for å finne ord som begynner likt."
         )
+        return f"Ingen treff for «{results.query}». {hint}"
     lines = [f"{results.total} treff for «{results.query}»"]
+    if did_you_mean:
+        lines.append(f"Mente du {did_you_mean}?")
     if not results.matched_all_terms:
         lines.append("Ingen avsnitt inneholdt alle ordene; viser avsnitt som inneholder noen av dem.")
     for hit in results.hits:

@@ -5,6 +5,7 @@
 """
 from __future__ import annotations
 
+import copy
 import json
 import logging
 import os
@@ -16,14 +17,15 @@ from whoosh import index as whoosh_index
 from whoosh import query as wq
 
 from . import storage
+from .analysis import is_extra
 from .errors import IndexOutdatedError, PassageNotFoundError, QueryError, SokbaseError
 from .models import Conference, Hit, Municipality, Passage, Results
 from .municipalities import Gazetteer
 from .query import QueryParser, _walk
 from .scoring import LuceneBM25F
 from .schema import SEARCHED_FIELDS
-from .suggest import suggest
 from .snippets import TermMatcher, make_snippet
+from .suggest import suggest
 
 MAX_LIMIT = 1000
 FEW_HITS = 3  # below this many passages, a corrected query is suggested
@@ -273,6 +275,7 @@ class SearchIndex:
         return None if relaxed == parsed.query else relaxed
 
     def _run(self, query: wq.Query, filters: wq.Query | None, limit: int):
+        query = _without_idle_extras(query, self._searcher.reader())
         return self._searcher.search(query, limit=limit, filter=filters)
 
     def _filters(self, kommune, konferanse, year, doc_type) -> wq.Query | None:
@@ -399,6 +402,32 @@ class SearchIndex:
             for f in stored
         ]
         return sorted(passages, key=lambda p: p.position)
+
+
+def _without_idle_extras(node: wq.Query, reader) -> wq.Query:
+    """Drop a query's extra terms (+part, ~folded, =alias) that no passage holds, and those in the
+    heading and title fields, which weigh too little to change a ranking: left in, they are most of
+    the cost of a query (each word would become nine terms)."""
+    if not isinstance(node, wq.CompoundQuery):
+        return node
+    children = [
+        _without_idle_extras(child, reader)
+        for child in node.subqueries
+        if not (isinstance(node, wq.Or) and _idle_extra(child, reader))
+    ]
+    if isinstance(node, wq.Or) and len(children) == 1:
+        return children[0].with_boost(children[0].boost * node.boost)
+    pruned = copy.copy(node)
+    pruned.subqueries = children
+    return pruned
+
+
+def _idle_extra(node: wq.Query, reader) -> bool:
+    return (
+        type(node) is wq.Term
+        and is_extra(node.text)
+        and (node.fieldname != "text" or reader.doc_frequency(node.fieldname, node.text) == 0)
+    )
 
 
 def _rows(results, all_terms: bool) -> list[tuple[float, dict, bool]]:
