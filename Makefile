@@ -4,7 +4,7 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-INDEX  ?= index
+INDEX  := index
 
 .PHONY: eval demo test install corpus bench clean
 
@@ -48,4 +48,4 @@ corpus: $(VENV)/.installed-test
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache
-	find $(INDEX) -mindepth 1 ! -name README.md -exec rm -rf {} +
+	if [ -d index ]; then find index -mindepth 1 -maxdepth 1 ! -name README.md -exec rm -rf {} +; fi

@@ -86,7 +86,7 @@ def test_parts_are_extras_so_the_whole_word_ranks_above_a_part():
 def test_a_part_weighs_less_than_the_word_itself():
     parser = QueryParser(build_schema(), Gazetteer.default())
     text = str(parser.parse("satsing").query)
-    assert "text:satsing" in text and "text:+satsing^0.5" in text
+    assert "text:satsing" in text and "text:+satsing^0.25" in text
 
 
 def test_snippets_do_not_split_compounds():

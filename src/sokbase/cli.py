@@ -39,6 +39,10 @@ def reports_errors(command):
         except SokbaseError as error:
             click.echo(f"Feil: {error}", err=True)
             sys.exit(error.exit_code)
+        except OSError as error:  # a folder that cannot be written, a disk that is full
+            where = f" ({error.filename})" if error.filename else ""
+            click.echo(f"Feil: {error.strerror or error}{where}.", err=True)
+            sys.exit(EXIT_FAILED)
 
     return wrapper
 
@@ -275,7 +279,7 @@ def show(passage_id, index_dir, context, as_json) -> None:
         return
     hit = found.hit
     click.echo(_bold(hit.title))
-    for line in render.hit_lines(hit)[1:-2]:
+    for line in render.hit_header(hit):
         click.echo(line.strip())
     click.echo(f"Kilde: {hit.source}" + (f" ({hit.url})" if hit.url else ""))
     for passage in found.before:

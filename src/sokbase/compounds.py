@@ -14,6 +14,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+
+CACHE_WORDS = 500_000
+
 MIN_COMPOUND = 8  # a word shorter than this is almost never a compound (satsing, bolig, kommune)
 MIN_MODIFIER = 3  # two letters are mostly prefixes (be-, er-), except these:
 SHORT_MODIFIERS = frozenset(["by", "bo"])  # byutvikling, bostøtte, bosetting
@@ -60,7 +63,9 @@ class Splitter:
         """The stems of a compound's parts (modifier first, head last), or () for a simple word."""
         found = self._cache.get(word)
         if found is None:
-            found = self._cache[word] = self._split(word, depth=1)
+            found = self._split(word, depth=1)
+            if len(self._cache) < CACHE_WORDS:  # bounded: a server meets an endless stream of new words
+                self._cache[word] = found
         return found
 
     def _split(self, word: str, depth: int) -> tuple[str, ...]:

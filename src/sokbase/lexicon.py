@@ -14,6 +14,9 @@ import snowballstemmer
 
 # Nynorsk forms of this field's words and their bokmål equivalents. Inflected forms need no entry:
 # both sides are stemmed, so kommunane meets kommunene and tenester meets tjenester.
+
+CACHE_WORDS = 500_000
+
 NYNORSK = {
     "bustad": "bolig", "bustadar": "boliger", "heim": "hjem", "tilskot": "tilskudd", "tilskott": "tilskudd",
     "bustønad": "bostøtte", "ikkje": "ikke", "busetjing": "bosetting", "busetting": "bosetting",
@@ -80,7 +83,9 @@ class Stemmer:
     def __call__(self, word: str) -> str:
         stem = self._cache.get(word)
         if stem is None:
-            stem = self._cache[word] = self._stem(word)
+            stem = self._stem(word)
+            if len(self._cache) < CACHE_WORDS:  # bounded: a server meets an endless stream of new words
+                self._cache[word] = stem
         return stem
 
     def _stem(self, word: str) -> str:

@@ -25,6 +25,12 @@ CSV_COLUMNS = [
 ]
 
 
+def _cell(value) -> str:
+    """Spreadsheets run a cell starting with = + - @ as a formula; document text must stay text."""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
 def as_csv(all_results: list[Results]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
@@ -32,12 +38,12 @@ def as_csv(all_results: list[Results]) -> str:
     for results in all_results:
         for hit in results.hits:
             conference = hit.conference
-            writer.writerow([
+            writer.writerow([_cell(value) for value in [
                 results.query, hit.rank, hit.score, hit.passage_id, hit.title,
                 conference.name if conference else "", (conference.date or "") if conference else "",
                 (conference.venue or "") if conference else "", format_municipalities(hit.municipalities),
                 hit.page or "", hit.heading or "", hit.snippet, hit.source, hit.url or "",
-            ])
+            ]])
     return buffer.getvalue()
 
 
@@ -66,7 +72,17 @@ def _first_partial(results: Results) -> Hit | None:
 
 
 def hit_lines(hit: Hit, emphasis: Emphasis = plain) -> list[str]:
-    lines = [f"{hit.rank}. {emphasis(hit.title)}"]
+    lines = [f"{hit.rank}. {emphasis(hit.title)}", *hit_header(hit)]
+    lines.append(f"   {mark(hit.snippet, hit.highlights, emphasis)}")
+    source = hit.source + (f"  ({hit.url})" if hit.url else "")
+    lines.append(f"   Kilde:      {source}")
+    lines.append(f"   Id:         {hit.passage_id}")
+    return lines
+
+
+def hit_header(hit: Hit) -> list[str]:
+    """Where a passage comes from: conference, kommuner, section and page."""
+    lines = []
     if hit.conference:
         lines.append(f"   Konferanse: {format_conference(hit.conference)}")
     if hit.municipalities:
@@ -74,10 +90,6 @@ def hit_lines(hit: Hit, emphasis: Emphasis = plain) -> list[str]:
     where = " · ".join(part for part in [hit.heading, f"side {hit.page}" if hit.page else None] if part)
     if where:
         lines.append(f"   Avsnitt:    {where}")
-    lines.append(f"   {mark(hit.snippet, hit.highlights, emphasis)}")
-    source = hit.source + (f"  ({hit.url})" if hit.url else "")
-    lines.append(f"   Kilde:      {source}")
-    lines.append(f"   Id:         {hit.passage_id}")
     return lines
 
 
