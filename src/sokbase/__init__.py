@@ -11,11 +11,11 @@ __version__ = "0.1.0"
 __all__ = ["__version__", "open_index", "build_index"]
 
 
-def open_index(path=None, **options):
+def open_index(path=None):
     """Open the index at `path` (default: $SOKBASE_INDEX or ./index) for searching."""
     from .search import SearchIndex
 
-    return SearchIndex.open(path, **options)
+    return SearchIndex.open(path)
 
 
 def build_index(corpus, index_dir=None, **options):

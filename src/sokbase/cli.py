@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -39,6 +40,9 @@ def reports_errors(command):
         except SokbaseError as error:
             click.echo(f"Feil: {error}", err=True)
             sys.exit(error.exit_code)
+        except BrokenPipeError:  # `sokbase search … | head`: the reader has all it wanted
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(EXIT_OK)
         except OSError as error:  # a folder that cannot be written, a disk that is full
             where = f" ({error.filename})" if error.filename else ""
             click.echo(f"Feil: {error.strerror or error}{where}.", err=True)
@@ -66,7 +70,8 @@ def cli(verbose: bool) -> None:
 @index_option
 @click.option("--full", is_flag=True, help="Les alle filer på nytt i stedet for bare nye og endrede.")
 @click.option("--wait", type=click.FloatRange(min=0), is_flag=False, flag_value=float("inf"), default=0,
-              metavar="[SEKUNDER]", help="Vent på en annen indeksering som kjører (uten tall: så lenge det tar).")
+              metavar="[SEKUNDER]", help="Vent på en annen indeksering som kjører (uten tall: så lenge det tar; "
+                   "skriv da --wait etter CORPUS, eller --wait=SEKUNDER).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Antall prosesser som leser filer.  [standard: antall kjerner]")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=120, show_default=True,
               help="Lengste tid i sekunder for å lese én fil.")
@@ -357,7 +362,9 @@ def serve(index_dir, corpus, host, port) -> None:
 
 
 def _counts(counter: dict[str, int]) -> str:
-    return ", ".join(f"{count} {name}" for name, count in sorted(counter.items()))
+    from .search import DOC_TYPE_LABELS
+
+    return ", ".join(f"{count} {DOC_TYPE_LABELS.get(name, name)}" for name, count in sorted(counter.items()))
 
 
 def _bold(text: str) -> str:

@@ -103,7 +103,9 @@ class SearchIndex:
         self._load()
 
     def _load(self) -> None:
+        """Open the generation CURRENT names; on any failure the previous state stays as it was."""
         stamp = _stamp(self.index_dir)  # before reading CURRENT, so a publish in between is seen next time
+        self._tried = stamp
         generation = storage.current_generation(self.index_dir)
         manifest = storage.read_manifest(generation)
         try:
@@ -112,10 +114,14 @@ class SearchIndex:
             raise IndexOutdatedError(
                 f"Kunne ikke åpne indeksen i {self.index_dir} ({error}). Bygg den på nytt med `sokbase index`."
             ) from None
+        try:
+            searcher = opened.searcher(weighting=LuceneBM25F())
+            parser = QueryParser(opened.schema, self._gazetteer)
+        except Exception:
+            opened.close()
+            raise
         self.generation, self.manifest, self._stamp = generation, manifest, stamp
-        self._whoosh = opened
-        self._searcher = opened.searcher(weighting=LuceneBM25F())
-        self._parser = QueryParser(opened.schema, self._gazetteer)
+        self._whoosh, self._searcher, self._parser = opened, searcher, parser
         self._analyzer = opened.schema["text"].analyzer
         self._documents: dict[str, DocumentInfo] = {}
         self._table: tuple[list[str], list[tuple[str, ...]]] | None = None
@@ -124,9 +130,11 @@ class SearchIndex:
         """Switch to the generation CURRENT names if a build published a new one; True when it switched.
 
         Costs one stat() when nothing changed, so a server can call it before every request.
-        A new generation that cannot be opened leaves the current one in use.
+        A new generation that cannot be opened leaves the current one in use, and is not tried
+        again until CURRENT changes once more.
         """
-        if _stamp(self.index_dir) == self._stamp:
+        stamp = _stamp(self.index_dir)
+        if stamp in (self._stamp, self._tried):
             return False
         old_searcher, old_whoosh, old_generation = self._searcher, self._whoosh, self.generation
         try:
