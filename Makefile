@@ -42,6 +42,11 @@ bench: $(VENV)/.installed-bench
 eval: $(VENV)/.installed-test
 	$(BIN)/python scripts/evaluate.py
 
+# Mutated PDFs and web pages through the parsers for FUZZ_SECONDS (default 180); findings go to fuzz-findings/.
+FUZZ_SECONDS ?= 180
+fuzz: $(VENV)/.installed-test
+	$(BIN)/python scripts/fuzz.py --seconds $(FUZZ_SECONDS)
+
 # Rebuild the sample corpus from ../shared/seeds (the result is committed).
 corpus: $(VENV)/.installed-test
 	$(BIN)/python scripts/build_corpus.py
