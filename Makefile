@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 INDEX  := index
 
-.PHONY: eval demo test install corpus bench clean
+.PHONY: eval demo test install corpus bench fuzz clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
