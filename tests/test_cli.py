@@ -231,3 +231,14 @@ def test_misspelt_words_get_a_did_you_mean(corpus_index):
     out = run("search", "barnefamiler Trondhjem", "--index", corpus_index).output
     assert "Mente du «barnefamilier Trondheim»?" in out
     assert search_json(corpus_index, "Frivilligbørs")["suggestions"] == []
+
+
+def test_report_says_why_when_nothing_could_be_indexed(tmp_path):
+    empty = tmp_path / "tom"
+    empty.mkdir()
+    result = run("index", empty, "--index", tmp_path / "index", "--report", tmp_path / "r.json")
+    assert result.exit_code == 1
+    report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert report["exit_code"] == 1 and "Fant ingen" in report["error"]
+    missing = run("index", empty, "--index", tmp_path / "index", "--report", tmp_path / "nei" / "r.json")
+    assert missing.exit_code == 2 and "--report" in missing.output

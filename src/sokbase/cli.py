@@ -103,20 +103,31 @@ def index_command(corpus: Path, index_dir: Path, full: bool, wait: float, jobs: 
     """
     from .indexer import build_index
 
+    if report_file and not report_file.parent.is_dir():
+        raise click.UsageError(f"Mappen for --report finnes ikke: {report_file.parent}")
     tracker = _IndexProgress(interactive=sys.stderr.isatty() and not as_json)
     try:
         report = build_index(corpus, index_dir, progress=tracker.step, on_start=tracker.start, full=full,
                              jobs=jobs, timeout=timeout, max_file_mb=max_file_mb,
                              wait=None if wait == float("inf") else wait)
+    except SokbaseError as error:  # cron reads the report: say there too why nothing was done
+        if report_file:
+            _write_json(report_file, {"corpus": str(corpus), "index_dir": str(index_dir), "error": str(error),
+                                      "exit_code": error.exit_code})
+        raise
     finally:
         tracker.close()
     if report_file:
-        report_file.write_text(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        _write_json(report_file, report.to_dict())
     if as_json:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
         _print_index_summary(report, tracker, corpus)
     sys.exit(report.exit_code)
+
+
+def _write_json(path: Path, data: dict) -> None:
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
 PROGRESS_LINES_FROM = 100  # files; fewer are read too quickly to need progress lines
