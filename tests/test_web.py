@@ -351,3 +351,11 @@ def test_empty_page_offers_a_correction(client):
     suggestion = soup.select_one("p.suggestions a")
     assert suggestion.get_text() == "barnefamilier Trondheim"
     assert "q=barnefamilier+Trondheim" in suggestion["href"]
+
+
+def test_a_bad_filter_keeps_the_query_in_the_search_box(client):
+    response = client.get("/", query_string={"q": "barnefamilier", "kommune": "Narnia"})
+    assert response.status_code == 400
+    soup = page(response)
+    assert soup.select_one("input[name=q]")["value"] == "barnefamilier"
+    assert "Kjenner ikke kommunen «Narnia»" in soup.get_text()

@@ -9,6 +9,7 @@ from time import perf_counter
 
 from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request, send_file
 from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import BadRequest
 from werkzeug.security import safe_join
 
 from .. import render
@@ -85,7 +86,11 @@ def shared_index() -> SharedIndex:
 
 @bp.get("/")
 def search_page():
-    state = SearchState.from_args(request.args)
+    try:
+        state = SearchState.from_args(request.args)
+    except BadRequest as error:  # a filter or page in the URL that cannot be used: keep the query, say why
+        state = SearchState.from_args(MultiDict({"q": request.args.get("q", "")}))
+        return render_template("search.html", state=state, error=error.description), 400
     if not state.q:
         with shared_index().use() as index:
             manifest = index.manifest
