@@ -71,3 +71,16 @@ def test_index_from_another_schema_version_asks_for_a_rebuild(tmp_path):
         assert "sokbase index" in str(error)
     else:
         raise AssertionError("an outdated index was opened")
+
+
+def test_files_with_the_same_name_can_have_their_own_sidecars(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "notat.txt").write_text(NOTAT, encoding="utf-8")
+    (corpus / "notat.md").write_text("# Notat om bomiljø\n\nBomiljø og trygghet i Stovner.\n", encoding="utf-8")
+    (corpus / "notat.txt.meta.toml").write_text('url = "https://example.no/txt"\n', encoding="utf-8")
+    (corpus / "notat.meta.toml").write_text('url = "https://example.no/felles"\n', encoding="utf-8")
+    sokbase.build_index(corpus, tmp_path / "index")
+    with sokbase.open_index(tmp_path / "index") as index:
+        assert index.search("bostøtte").hits[0].url == "https://example.no/txt"
+        assert index.search("bomiljø Stovner").hits[0].url == "https://example.no/felles"

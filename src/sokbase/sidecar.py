@@ -28,7 +28,10 @@ _LINE = re.compile(r"at line (\d+)")
 
 
 def sidecar_path(path: Path) -> Path:
-    return path.with_name(f"{path.stem}.meta.toml")
+    """`rapport.pdf.meta.toml` if it exists, else `rapport.meta.toml`: the longer name tells apart
+    `rapport.pdf` and `rapport.html` in one folder, which would otherwise share a sidecar."""
+    own = path.with_name(f"{path.name}.meta.toml")
+    return own if own.exists() else path.with_name(f"{path.stem}.meta.toml")
 
 
 def read_sidecar(path: Path) -> dict[str, Any]:
