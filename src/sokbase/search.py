@@ -28,6 +28,7 @@ from .snippets import TermMatcher, make_snippet
 from .suggest import suggest
 
 MAX_LIMIT = 1000
+MAX_EXPANSIONS = 20
 FEW_HITS = 3  # below this many passages, a corrected query is suggested
 SIMILAR_KEY_TERMS = 12  # words taken from a passage to find others like it
 
@@ -283,7 +284,8 @@ class SearchIndex:
         return None if relaxed == parsed.query else relaxed
 
     def _run(self, query: wq.Query, filters: wq.Query | None, limit: int):
-        query = _without_idle_extras(query, self._searcher.reader())
+        reader = self._searcher.reader()
+        query = _without_idle_extras(query.accept(lambda node: _capped_expansion(node, reader)), reader)
         return self._searcher.search(query, limit=limit, filter=filters)
 
     def _filters(self, kommune, konferanse, year, doc_type) -> wq.Query | None:
@@ -410,6 +412,19 @@ class SearchIndex:
             for f in stored
         ]
         return sorted(passages, key=lambda p: p.position)
+
+
+def _capped_expansion(node: wq.Query, reader) -> wq.Query:
+    """A wildcard as its MAX_EXPANSIONS most common words: "inn*" would otherwise search thousands of
+    terms at once and take seconds on a large index, for a ranking no better than its common words give."""
+    if not isinstance(node, (wq.Prefix, wq.Wildcard)):
+        return node
+    field = node.fieldname
+    if field in ("heading", "title"):  # the body text holds these words too; expanding them thrice costs
+        return wq.NullQuery
+    words = sorted((w.decode("utf-8") for w in node._btexts(reader)), key=lambda w: -reader.doc_frequency(field, w))
+    terms = [wq.Term(field, word, boost=node.boost) for word in words[:MAX_EXPANSIONS]]
+    return wq.Or(terms) if len(terms) > 1 else (terms[0] if terms else wq.NullQuery)
 
 
 def _without_idle_extras(node: wq.Query, reader) -> wq.Query:
