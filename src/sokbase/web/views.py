@@ -105,7 +105,7 @@ def search_page():
     last_page = max(1, min(MAX_PAGE, math.ceil(results.total / PAGE_SIZE)))
     return render_template(
         "search.html", state=state, results=results, facets=facets, seconds=perf_counter() - started,
-        last_page=last_page, suggestions=getattr(results, "suggestions", None) or [],
+        last_page=last_page, suggestions=results.suggestions,
     )
 
 
