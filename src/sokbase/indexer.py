@@ -30,7 +30,7 @@ from .models import Document, Passage, doc_id_for, passage_id_for
 from .schema import FORMAT, build_schema
 from .sidecar import sidecar_path
 from .storage import Failure, FileRecord
-from .workers import Limits, Parsed, parse_all
+from .workers import Limits, parse_all
 
 logger = logging.getLogger(__name__)
 

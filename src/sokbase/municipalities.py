@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from importlib import resources
 
+from .errors import QueryError
 from .models import Municipality
 
 logger = logging.getLogger(__name__)
@@ -119,6 +120,14 @@ class Gazetteer:
                 if len(numbers) == 1:  # two Herøy: without "i Nordland" the text does not say which
                     found.setdefault(numbers[0], self._by_number[numbers[0]])
         return tuple(found.values())
+
+    def require(self, query: str, example: str = "Bergen eller 4601") -> Municipality:
+        """`lookup`, or a QueryError a user can read when nothing answers to `query`."""
+        municipality = self.lookup(query)
+        if municipality is None:
+            shown = " ".join("".join(c if c.isprintable() else " " for c in query).split())[:60]
+            raise QueryError(f"Kjenner ikke kommunen «{shown}». Skriv kommunenavn eller -nummer, f.eks. {example}.")
+        return municipality
 
     def lookup(self, query: str) -> Municipality | None:
         """The kommune a user means: a name in any case or without æøå, a number, a former name,

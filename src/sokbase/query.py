@@ -91,9 +91,7 @@ class QueryParser:
     def _resolve_filters(self, node: wq.Query) -> wq.Query:
         """kommune:Trondheim → the kommune number the index holds (5001)."""
         if isinstance(node, wq.Term) and node.fieldname == "kommune":
-            municipality = self.gazetteer.lookup(str(node.text))
-            if municipality is None:
-                raise QueryError(f"Kjenner ikke kommunen «{node.text}». Skriv kommunenavn eller -nummer, f.eks. kommune:Bergen.")
+            municipality = self.gazetteer.require(str(node.text), example="kommune:Bergen")
             return wq.Term("kommune", municipality.number, boost=node.boost)
         return node
 

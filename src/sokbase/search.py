@@ -291,10 +291,7 @@ class SearchIndex:
     def _filters(self, kommune, konferanse, year, doc_type) -> wq.Query | None:
         clauses: list[wq.Query] = []
         if kommune:
-            municipality = self._gazetteer.lookup(kommune)
-            if municipality is None:
-                raise QueryError(f"Kjenner ikke kommunen «{kommune}». Skriv kommunenavn eller -nummer, f.eks. Bergen eller 4601.")
-            clauses.append(wq.Term("kommune", municipality.number))
+            clauses.append(wq.Term("kommune", self._gazetteer.require(kommune).number))
         if konferanse:
             words = [t.text for t in self._analyzer(konferanse)]
             if not words:

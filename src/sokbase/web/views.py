@@ -186,10 +186,10 @@ def _inside(corpus: str, source: str) -> Path | None:
 def _kommune_number(raw: str) -> str | None:
     if not raw:
         return None
-    municipality = Gazetteer.default().lookup(raw)
-    if municipality is None:
-        abort(400, f"Kjenner ikke kommunen «{raw[:60]}». Skriv kommunenavn eller -nummer, f.eks. Bergen eller 4601.")
-    return municipality.number
+    try:
+        return Gazetteer.default().require(raw).number
+    except QueryError as error:
+        abort(400, str(error))
 
 
 def _kommune_name(number: str) -> str:
