@@ -31,6 +31,13 @@ def test_bostabilitet_barnefamilier_finds_the_trondheim_passage_of_2024_first(co
     assert top["page"] >= 1
 
 
+def test_unquoted_words_are_one_query(corpus_index):
+    quoted = search_json(corpus_index, "bostabilitet barnefamilier")
+    unquoted = search_json(corpus_index, "bostabilitet", "barnefamilier")
+    assert unquoted["query"] == "bostabilitet barnefamilier"
+    assert [h["passage_id"] for h in unquoted["hits"]] == [h["passage_id"] for h in quoted["hits"]]
+
+
 def test_json_hits_carry_the_documented_schema(corpus_index):
     data = search_json(corpus_index, "områdeløft")
     assert set(data) >= {"query", "total", "hits"}

@@ -73,3 +73,21 @@ def test_refresh_switches_to_a_new_generation_only_when_there_is_one(tmp_path, c
         assert index.refresh() is True
         assert index.search("kvartalsrapport").total >= 1
         assert index.refresh() is False
+
+
+def test_counting_stops_at_a_bound_and_says_so(index, monkeypatch):
+    from click.testing import CliRunner
+
+    from sokbase import search
+    from sokbase.cli import cli
+
+    everything = index.search("områdeløft")
+    assert everything.total_exact and everything.total > 3
+    monkeypatch.setattr(search, "COUNT_UP_TO", 2)
+    bounded = index.search("områdeløft", limit=1)
+    assert (bounded.total, bounded.total_exact) == (2, False)
+    assert bounded.hits[0].passage_id == everything.hits[0].passage_id
+    deeper = index.search("områdeløft", limit=1, offset=2)  # a later page is always counted past
+    assert deeper.total == 3 and not deeper.total_exact
+    output = CliRunner().invoke(cli, ["search", "områdeløft", "-n", "1", "--index", str(index.index_dir)]).output
+    assert output.startswith("over 2 treff for «områdeløft»")

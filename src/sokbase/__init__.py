@@ -6,6 +6,10 @@
 """
 from __future__ import annotations
 
+from .whoosh_imports import import_whoosh
+
+import_whoosh()  # before any module of the package imports Whoosh; see whoosh_imports
+
 __version__ = "0.1.0"
 
 __all__ = ["__version__", "open_index", "build_index"]

@@ -190,7 +190,7 @@ def _print_index_summary(report, tracker: _IndexProgress, corpus: Path) -> None:
 
 
 @cli.command()
-@click.argument("query", required=False)
+@click.argument("words", nargs=-1)
 @index_option
 @click.option("-n", "--limit", default=10, show_default=True, type=click.IntRange(1, 1000), help="Antall treff.")
 @click.option("--kommune", help="Bare avsnitt om denne kommunen (navn eller nummer, f.eks. Bergen eller 4601).")
@@ -201,7 +201,7 @@ def _print_index_summary(report, tracker: _IndexProgress, corpus: Path) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Kortform for --format json.")
 @click.option("--queries", type=click.File("r", encoding="utf-8"), help="Fil med ett søk per linje ('-' for stdin).")
 @reports_errors
-def search(query, index_dir, limit, kommune, konferanse, year, doc_type, output_format, as_json, queries) -> None:
+def search(words, index_dir, limit, kommune, konferanse, year, doc_type, output_format, as_json, queries) -> None:
     """Søk etter avsnitt. Alle ordene må finnes i avsnittet (ellers vises avsnitt med noen av dem).
 
     \b
@@ -216,12 +216,15 @@ def search(query, index_dir, limit, kommune, konferanse, year, doc_type, output_
 
     \b
     Eksempler:
-      sokbase search "bostabilitet barnefamilier"
+      sokbase search bostabilitet barnefamilier
+      sokbase search samarbeid NAV skole --kommune Oslo
+      sokbase search '"sosial bærekraft"'          frase: anførselstegnene må med til sokbase
       sokbase search frafall --kommune Bergen --json
       sokbase search --queries sok.txt --json
     """
     from . import open_index, render
 
+    query = " ".join(words) or None  # unquoted words are one query, as a caseworker would expect
     if (query is None) == (queries is None):
         raise click.UsageError("Oppgi enten et søk eller --queries FIL.")
     output_format = "json" if as_json else output_format

@@ -124,11 +124,13 @@ class Results:
     # False when no passage held every word and the search fell back to passages holding any of them.
     matched_all_terms: bool = True
     suggestions: list[str] = field(default_factory=list)  # corrected queries, when few passages match
+    total_exact: bool = True  # False: at least `total` passages match (counting stops there)
 
     def to_dict(self) -> dict:
         return {
             "query": self.query,
             "total": self.total,
+            "total_exact": self.total_exact,
             "matched_all_terms": self.matched_all_terms,
             "suggestions": self.suggestions,
             "hits": [hit.to_dict() for hit in self.hits],

@@ -48,9 +48,9 @@ class ParsedQuery:
 
 
 class QueryParser:
-    def __init__(self, schema, gazetteer: Gazetteer):
+    def __init__(self, schema, gazetteer: Gazetteer | None = None):
         self.schema = schema
-        self.gazetteer = gazetteer
+        self._gazetteer = gazetteer
         self._all = self._parser(schema, AndGroup)
         self._any = self._parser(schema, OrGroup.factory(0.9))
 
@@ -87,6 +87,11 @@ class QueryParser:
                 f"Søket «{_short(text)}» inneholder ingen ord å søke etter (bare stoppord eller operatorer)."
             )
         return ParsedQuery(parsed, has_operators=_has_operators(text))
+
+    @property
+    def gazetteer(self) -> Gazetteer:
+        """Read on first use: most queries name no kommune, and building it costs a cold search 40 ms."""
+        return self._gazetteer or Gazetteer.default()
 
     def _resolve_filters(self, node: wq.Query) -> wq.Query:
         """kommune:Trondheim → the kommune number the index holds (5001)."""

@@ -54,7 +54,7 @@ def as_text(results: Results, emphasis: Emphasis = plain) -> str:
             "Prøv færre eller andre ord, eller skriv område* for å finne ord som begynner likt."
         )
         return f"Ingen treff for «{results.query}». {hint}"
-    lines = [f"{results.total} treff for «{results.query}»"]
+    lines = [f"{'' if results.total_exact else 'over '}{results.total} treff for «{results.query}»"]
     if did_you_mean:
         lines.append(f"Mente du {did_you_mean}?")
     if not results.matched_all_terms:

@@ -102,7 +102,8 @@ def search_page():
             facets = index.facets(state.q, **state.filters())
     except QueryError as error:
         return render_template("search.html", state=state, error=str(error)), 400
-    last_page = max(1, min(MAX_PAGE, math.ceil(results.total / PAGE_SIZE)))
+    pages = math.ceil(results.total / PAGE_SIZE) + (0 if results.total_exact else 1)  # more past the count
+    last_page = max(1, min(MAX_PAGE, pages))
     return render_template(
         "search.html", state=state, results=results, facets=facets, seconds=perf_counter() - started,
         last_page=last_page, suggestions=results.suggestions,
