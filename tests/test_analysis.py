@@ -86,7 +86,7 @@ def test_parts_are_extras_so_the_whole_word_ranks_above_a_part():
 def test_a_part_weighs_less_than_the_word_itself():
     parser = QueryParser(build_schema(), Gazetteer.default())
     text = str(parser.parse("satsing").query)
-    assert "text:satsing" in text and "text:+satsing^0.25" in text
+    assert "content:satsing" in text and "content:+satsing^0.25" in text
 
 
 def test_snippets_do_not_split_compounds():
@@ -170,4 +170,19 @@ def test_acronyms_in_capitals_are_not_stop_words():
 def test_the_index_remembers_its_analyzer():
     options = PRESETS["+ compounds"]
     restored = pickle.loads(pickle.dumps(build_schema(options)))
-    assert analysis_options(restored["text"].analyzer) == options
+    assert analysis_options(restored["content"].analyzer) == options
+
+
+def test_title_and_heading_words_count_less_than_body_words_in_one_field():
+    from sokbase.schema import content
+
+    field = build_schema()["content"]
+    value = content("Områdeløft i Groruddalen", "Program", "Områdeløft gir bedre bomiljø.")
+    weights = {term.decode() if isinstance(term, bytes) else term: weight
+               for term, _, weight, _ in field.index(value)}
+    assert weights["groruddalen"] == pytest.approx(0.2)  # title only
+    assert weights["program"] == pytest.approx(0.3)  # heading only
+    assert weights["bomiljø"] == pytest.approx(1.0)  # body only
+    assert weights["områdeløft"] == pytest.approx(1.2)  # title and body
+    positions = {t.text: t.pos for t in field.analyzer(value, mode="index", positions=True)}
+    assert positions["områdeløft"] - positions["groruddalen"] > 10  # no phrase spans title and body

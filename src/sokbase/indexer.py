@@ -27,7 +27,7 @@ from .discover import find_files
 from .errors import IndexMissingError, IndexOutdatedError, NothingToIndexError, SokbaseError
 from .locking import IndexLock
 from .models import Document, Passage, doc_id_for, passage_id_for
-from .schema import FORMAT, build_schema
+from .schema import FORMAT, build_schema, content
 from .sidecar import sidecar_path
 from .storage import Failure, FileRecord
 from .workers import Limits, parse_all
@@ -287,8 +287,9 @@ def _move(live: Path, moved: list[tuple[FileRecord, FileRecord]], writer) -> lis
 
 def _moved_fields(stored: dict, doc_id: str, source: str) -> dict:
     conference = json.loads(stored["conference"]) if stored.get("conference") else None
-    # `konferanse` is indexed but not stored; it is the stored conference's name.
+    # `konferanse` and `content` are indexed but not stored; they are made from stored fields.
     return stored | {
+        "content": content(stored.get("title", ""), stored.get("heading"), stored["text"]),
         "doc_id": doc_id,
         "passage_id": passage_id_for(doc_id, stored["position"]),
         "source": source,
@@ -338,6 +339,7 @@ def _fields(document: Document, passage: Passage) -> dict:
         "passage_id": passage.passage_id,
         "doc_id": passage.doc_id,
         "position": passage.position,
+        "content": content(document.title, passage.heading, passage.text),
         "text": passage.text,
         "heading": passage.heading or "",
         "title": document.title,

@@ -27,10 +27,6 @@ from .schema import FIELD_ALIASES, SEARCHED_FIELDS
 
 MAX_QUERY_LENGTH = 1000
 MIN_WILDCARD_PREFIX = 2  # "a*" would expand to a large part of the vocabulary
-# Every passage of a document carries its title, so a strong title weight ranks any passage of a
-# document whose title shares a word with the query above the passage that answers it: on the
-# NorQuAD train split, title 2.0/heading 1.5 gave document MRR@10 .64, 0.2/0.3 gave .85.
-FIELD_BOOSTS = {"title": 0.2, "heading": 0.3, "text": 1.0}
 # How much a match through an extra term counts against the word itself: a passage about
 # områdesatsing answers "satsing" less directly than one that says "satsing".
 EXTRA_WEIGHTS = {PART: 0.25, FOLDED: 0.6, ALIAS: 0.8}  # tuned on NorQuAD train
@@ -56,7 +52,7 @@ class QueryParser:
 
     @staticmethod
     def _parser(schema, group) -> MultifieldParser:
-        parser = MultifieldParser(list(SEARCHED_FIELDS), schema, fieldboosts=FIELD_BOOSTS, group=group)
+        parser = MultifieldParser(list(SEARCHED_FIELDS), schema, group=group)
         parser.remove_plugin_class(OperatorsPlugin)
         parser.add_plugin(
             OperatorsPlugin(

@@ -24,7 +24,7 @@ from .models import Conference, Hit, Municipality, Passage, Results
 from .municipalities import Gazetteer
 from .query import QueryParser, _walk
 from .scoring import LuceneBM25F
-from .schema import SEARCHED_FIELDS
+from .schema import HIGHLIGHTED_FIELDS
 from .snippets import TermMatcher, make_snippet
 from .suggest import suggest
 
@@ -127,7 +127,7 @@ class SearchIndex:
             raise
         self.generation, self.manifest, self._stamp = generation, manifest, stamp
         self._whoosh, self._searcher, self._parser = opened, searcher, parser
-        self._analyzer = opened.schema["text"].analyzer
+        self._analyzer = opened.schema["content"].analyzer
         self._documents: dict[str, DocumentInfo] = {}
         self._table: tuple[list[str], list[tuple[str, ...]]] | None = None
 
@@ -365,10 +365,11 @@ class SearchIndex:
         docnum = self._searcher.document_number(passage_id=passage_id)
         if docnum is None:
             raise PassageNotFoundError(f"Fant ikke avsnittet «{passage_id}» i indeksen.")
-        key_terms = self._searcher.key_terms([docnum], "text", numterms=SIMILAR_KEY_TERMS)
+        text = self._searcher.stored_fields(docnum)["text"]
+        key_terms = self._searcher.key_terms_from_text("content", text, numterms=SIMILAR_KEY_TERMS)
         if not key_terms:
             return []
-        found = self._searcher.more_like(docnum, "text", top=limit, numterms=SIMILAR_KEY_TERMS)
+        found = self._searcher.more_like(docnum, "content", text=text, top=limit, numterms=SIMILAR_KEY_TERMS)
         matcher = TermMatcher.build({word for word, _ in key_terms}, set())
         return [self._hit(rank, hit.score, hit.fields(), matcher) for rank, hit in enumerate(found, start=1)]
 
@@ -439,17 +440,15 @@ def _capped_expansion(node: wq.Query, reader) -> wq.Query:
     if not isinstance(node, (wq.Prefix, wq.Wildcard)):
         return node
     field = node.fieldname
-    if field in ("heading", "title"):  # the body text holds these words too; expanding them thrice costs
-        return wq.NullQuery
     words = sorted((w.decode("utf-8") for w in node._btexts(reader)), key=lambda w: -reader.doc_frequency(field, w))
     terms = [wq.Term(field, word, boost=node.boost) for word in words[:MAX_EXPANSIONS]]
     return wq.Or(terms) if len(terms) > 1 else (terms[0] if terms else wq.NullQuery)
 
 
 def _without_idle_extras(node: wq.Query, reader) -> wq.Query:
-    """Drop a query's extra terms (+part, ~folded, =alias) that no passage holds, and those in the
-    heading and title fields, which weigh too little to change a ranking: left in, they are most of
-    the cost of a query (each word would become nine terms)."""
+    """Drop a query's extra terms (+part, ~folded, =alias) that no passage holds, and those of a
+    tittel: or overskrift: search, which asks for the words as written: left in, extras no passage
+    holds are most of the cost of a query."""
     if not isinstance(node, wq.CompoundQuery):
         return node
     children = [
@@ -468,7 +467,7 @@ def _idle_extra(node: wq.Query, reader) -> bool:
     return (
         type(node) is wq.Term
         and is_extra(node.text)
-        and (node.fieldname != "text" or reader.doc_frequency(node.fieldname, node.text) == 0)
+        and (node.fieldname != "content" or reader.doc_frequency(node.fieldname, node.text) == 0)
     )
 
 
@@ -485,7 +484,7 @@ def _matcher(query: wq.Query) -> TermMatcher:
     banned = {id(n) for node in _walk(query) if isinstance(node, wq.Not) for n in _walk(node)}
     banned |= {id(n) for node in _walk(query) if isinstance(node, wq.AndNot) for n in _walk(node.b)}
     for node in _walk(query):
-        if id(node) in banned or getattr(node, "fieldname", None) not in SEARCHED_FIELDS:
+        if id(node) in banned or getattr(node, "fieldname", None) not in HIGHLIGHTED_FIELDS:
             continue
         if isinstance(node, wq.Term):
             words.add(node.text)

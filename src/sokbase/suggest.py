@@ -10,7 +10,7 @@ import re
 from whoosh import query as wq
 
 WORD = re.compile(r"\w+")
-FIELD = "text"
+FIELD = "content"
 MAX_EDITS = 2
 
 
@@ -39,9 +39,9 @@ def suggest(searcher, analyzer, query: str) -> list[str]:
 def _surface_form(searcher, analyzer, term: str) -> str | None:
     """The shortest way passages write a word whose index term is `term` (closest to its lemma)."""
     forms = {
-        hit[FIELD][token.startchar : token.endchar]
+        hit["text"][token.startchar : token.endchar]
         for hit in searcher.search(wq.Term(FIELD, term), limit=5)
-        for token in analyzer(hit[FIELD], chars=True, mode="index")
+        for token in analyzer(hit["text"], chars=True, mode="index")
         if token.text == term
     }
     return min(forms, key=lambda form: (len(form), form)) if forms else None
