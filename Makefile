@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 INDEX  := index
 
-.PHONY: eval demo test install corpus bench fuzz clean
+.PHONY: eval demo test install corpus bench fuzz clean bytecode
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +22,12 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.installed
 
-demo: $(VENV)/.installed
+# An editable install leaves src/ without bytecode, and where PYTHONDONTWRITEBYTECODE is set (as on
+# our CI machines) every start then compiles sokbase anew: a cold search took 0.35 s instead of 0.27 s.
+bytecode: | $(BIN)/python
+	$(BIN)/python -m compileall -q src
+
+demo: $(VENV)/.installed bytecode
 	$(BIN)/sokbase index corpus --index $(INDEX)
 	$(BIN)/sokbase search "bostabilitet barnefamilier" --index $(INDEX) --limit 3
 
@@ -35,7 +40,7 @@ $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[bench]"
 	touch $@ $(VENV)/.installed
 
-bench: $(VENV)/.installed-bench
+bench: $(VENV)/.installed-bench bytecode
 	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
 
 # Ranking quality on NorQuAD (val) and the domain queries, for every analyzer (docs/evaluation.md).
@@ -53,4 +58,5 @@ corpus: $(VENV)/.installed-test
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache
+	find src tests scripts -name __pycache__ -type d -prune -exec rm -rf {} +
 	if [ -d index ]; then find index -mindepth 1 -maxdepth 1 ! -name README.md -exec rm -rf {} +; fi

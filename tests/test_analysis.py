@@ -186,3 +186,19 @@ def test_title_and_heading_words_count_less_than_body_words_in_one_field():
     assert weights["områdeløft"] == pytest.approx(1.2)  # title and body
     positions = {t.text: t.pos for t in field.analyzer(value, mode="index", positions=True)}
     assert positions["områdeløft"] - positions["groruddalen"] > 10  # no phrase spans title and body
+
+
+def test_the_fast_stemmer_gives_the_reference_snowball_stems():
+    """snowballstemmer hands stemming to PyStemmer (C) when it is installed; an index built with one
+    must be searchable with the other, so their stems must agree word for word."""
+    import gzip
+    from importlib import resources
+
+    import snowballstemmer
+    from snowballstemmer.norwegian_stemmer import NorwegianStemmer
+
+    lexicon = resources.files("sokbase") / "data" / "lexicon.txt.gz"
+    words = gzip.decompress(lexicon.read_bytes()).decode("utf-8").split()[::10]
+    fast, reference = snowballstemmer.stemmer("norwegian"), NorwegianStemmer()
+    assert type(fast) is not NorwegianStemmer  # PyStemmer is installed, as pyproject.toml asks
+    assert [w for w in words if fast.stemWord(w) != reference.stemWord(w)] == []
