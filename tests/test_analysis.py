@@ -202,3 +202,15 @@ def test_the_fast_stemmer_gives_the_reference_snowball_stems():
     fast, reference = snowballstemmer.stemmer("norwegian"), NorwegianStemmer()
     assert type(fast) is not NorwegianStemmer  # PyStemmer is installed, as pyproject.toml asks
     assert [w for w in words if fast.stemWord(w) != reference.stemWord(w)] == []
+
+
+def test_fields_analyzed_in_a_worker_index_exactly_as_analyzed_by_the_writer():
+    from sokbase.schema import content, preanalyzers
+
+    schema = build_schema()
+    analyzers = preanalyzers(schema)
+    body = "Områdeløftet på Furuset: by- og områdeutvikling med NAV og KMD. Bostøtte og levekår i bydelen."
+    for field, value in [("content", content("Områdeløft i Groruddalen", "Program", body)),
+                         ("title", "Områdeløft i Groruddalen"), ("heading", "")]:
+        analyzed = pickle.loads(pickle.dumps(analyzers[field].analyzed(value)))  # as it crosses the pipe
+        assert sorted(schema[field].index(analyzed)) == sorted(schema[field].index(value)), field

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from whoosh.analysis import Analyzer, Filter, RegexTokenizer
+from whoosh.analysis import Analyzer, Filter, RegexTokenizer, Token
 
 from . import lexicon as lex
 
@@ -225,16 +225,25 @@ def norwegian_analyzer(options: AnalysisOptions | None = None):
 SEGMENT = "\ue000"
 
 
-class WeightedSegments(Analyzer):
-    """One field for a passage's title, heading and body, each part's words counting by its weight.
+class Analyzed(str):
+    """A field value with its index tokens already worked out (in a worker process, see workers.py),
+    so that the one process that writes the index only files them. Pickles with its tokens."""
 
-    The index value is the parts joined by SEGMENT. Whoosh sums a word's token boosts into its weight
-    in the passage, so a title word adds 0.2 and a body word 1.0, and BM25 saturates the sum as BM25F
-    does. One field instead of three makes each query word one term to look up and merge instead of
-    three. A query, or any text without SEGMENT, is analyzed as one part of weight 1.
+    tokens: tuple[tuple[str, ...], tuple[int, ...], tuple[float, ...]]  # texts, positions, boosts
+
+
+class FieldAnalyzer(Analyzer):
+    """The analyzer of a searchable field: the Norwegian chain, parts of a value weighted, and values
+    analyzed beforehand replayed.
+
+    A value made of parts joined by SEGMENT (the content field's title, heading and body) gives each
+    part's tokens that part's weight as boost. Whoosh sums a word's boosts into its weight in the
+    passage, so a title word adds 0.2 and a body word 1.0, and BM25 saturates the sum as BM25F does;
+    one field instead of three makes a query word one term to look up instead of three. A query, or
+    any text without SEGMENT, is analyzed as one part of weight 1.
     """
 
-    def __init__(self, analyzer, weights: tuple[float, ...], gap: int = 100):
+    def __init__(self, analyzer, weights: tuple[float, ...] = (1.0,), gap: int = 100):
         self.analyzer = analyzer
         self.weights = weights
         self.gap = gap  # positions between parts, so that no phrase spans a title and a body
@@ -247,6 +256,9 @@ class WeightedSegments(Analyzer):
         return other.__class__ is self.__class__ and other.__dict__ == self.__dict__
 
     def __call__(self, value, **kwargs):
+        if isinstance(value, Analyzed) and kwargs.get("mode") == "index":
+            yield from _replay(value.tokens, kwargs)
+            return
         if SEGMENT not in value:
             yield from self.analyzer(value, **kwargs)
             return
@@ -258,6 +270,25 @@ class WeightedSegments(Analyzer):
                 end = getattr(token, "pos", end)
                 yield token
             start = end + self.gap
+
+    def analyzed(self, value: str) -> Analyzed:
+        """`value` with the tokens indexing would make of it."""
+        texts, positions, boosts = [], [], []
+        for token in self(value, mode="index", positions=True, boosts=True):
+            if not token.stopped:
+                texts.append(token.text)
+                positions.append(token.pos)
+                boosts.append(token.boost)
+        result = Analyzed(value)
+        result.tokens = (tuple(texts), tuple(positions), tuple(boosts))
+        return result
+
+
+def _replay(tokens, kwargs):
+    token = Token(positions=True, boosts=True, mode="index")
+    token.stopped = False
+    for token.text, token.pos, token.boost in zip(*tokens):
+        yield token
 
 
 def analysis_options(analyzer) -> AnalysisOptions | None:

@@ -27,7 +27,7 @@ from .discover import find_files
 from .errors import IndexMissingError, IndexOutdatedError, NothingToIndexError, SokbaseError
 from .locking import IndexLock
 from .models import Document, Passage, doc_id_for, passage_id_for
-from .schema import FORMAT, build_schema, content
+from .schema import FORMAT, build_schema, content, preanalyzers
 from .sidecar import sidecar_path
 from .storage import Failure, FileRecord
 from .workers import Limits, parse_all
@@ -301,7 +301,7 @@ def _add_parsed(parse: list[tuple[Path, FileRecord]], corpus: Path, limits: Limi
                 report: IndexReport, progress: Progress | None) -> list[FileRecord]:
     by_path = dict(parse)
     records = []
-    for path, result in parse_all(list(by_path), corpus, limits):
+    for path, result in parse_all(list(by_path), corpus, limits, preanalyzers(writer.schema)):
         record = by_path[path]
         failure = result if isinstance(result, Failure) else None
         if failure:
@@ -310,9 +310,9 @@ def _add_parsed(parse: list[tuple[Path, FileRecord]], corpus: Path, limits: Limi
             if not failure.retry:
                 records.append(replace(record, failure=failure.reason))
         else:
-            document, passages = result
-            for passage in passages:
-                writer.add_document(**_fields(document, passage))
+            document, passages, analyzed = result
+            for passage, fields in zip(passages, analyzed):
+                writer.add_document(**(_fields(document, passage) | fields))
             records.append(_indexed_record(record, document, passages))
         if progress:
             progress(path, failure)

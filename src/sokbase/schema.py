@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import replace
 
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-from .analysis import ANALYZER_VERSION, SEGMENT, AnalysisOptions, WeightedSegments, norwegian_analyzer
+from .analysis import ANALYZER_VERSION, SEGMENT, AnalysisOptions, FieldAnalyzer, norwegian_analyzer
 
 # Bump when fields or analysis change: an index built with another version must be rebuilt.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 FORMAT = f"schema-{SCHEMA_VERSION}/analyzer-{ANALYZER_VERSION}"
 
 # Names a user may type before a colon in a query, mapped to schema fields.
@@ -32,7 +33,7 @@ HIGHLIGHTED_FIELDS = ("content", "heading", "title")  # terms of these fields ar
 
 
 def content(title: str, heading: str | None, text: str) -> str:
-    """The value of the content field (see analysis.WeightedSegments), in CONTENT_WEIGHTS order."""
+    """The value of the content field (see analysis.FieldAnalyzer), in CONTENT_WEIGHTS order."""
     return SEGMENT.join([title, heading or "", text])
 
 
@@ -52,15 +53,19 @@ def analysis_for_new_indexes(options: AnalysisOptions):
 
 
 def build_schema(analysis: AnalysisOptions | None = None) -> Schema:
-    analyzer = norwegian_analyzer(analysis or _ANALYSIS.get())
+    options = analysis or _ANALYSIS.get() or AnalysisOptions()
+    analyzer = norwegian_analyzer(options)
+    # tittel: and overskrift: ask for the words as written: their compound parts and folded forms
+    # would never be searched (search._without_idle_extras), so they are not indexed either.
+    as_written = FieldAnalyzer(norwegian_analyzer(replace(options, compounds=False, folding=False, abbreviations=False)))
     return Schema(
         passage_id=ID(stored=True, unique=True),
         doc_id=ID(stored=True),
         position=NUMERIC(int, stored=True),
-        content=TEXT(analyzer=WeightedSegments(analyzer, tuple(CONTENT_WEIGHTS.values()))),
+        content=TEXT(analyzer=FieldAnalyzer(analyzer, tuple(CONTENT_WEIGHTS.values()))),
         text=STORED,
-        heading=TEXT(analyzer=analyzer, stored=True),
-        title=TEXT(analyzer=analyzer, stored=True),
+        heading=TEXT(analyzer=as_written, stored=True),
+        title=TEXT(analyzer=as_written, stored=True),
         konferanse=TEXT(analyzer=analyzer),
         kommune=KEYWORD(stored=True, commas=True),
         year=NUMERIC(int, stored=True),
@@ -72,3 +77,22 @@ def build_schema(analysis: AnalysisOptions | None = None) -> Schema:
         conference=STORED,
         municipalities=STORED,
     )
+
+
+def preanalyzed(title: str, passages, analyzers: dict) -> list[dict[str, str]]:
+    """The content, heading and title values of `passages` with their index tokens, worked out where
+    the files are parsed (workers.py) instead of in the one process that writes the index."""
+    title_value = analyzers["title"].analyzed(title)
+    return [
+        {
+            "content": analyzers["content"].analyzed(content(title, passage.heading, passage.text)),
+            "heading": analyzers["heading"].analyzed(passage.heading or ""),
+            "title": title_value,
+        }
+        for passage in passages
+    ]
+
+
+def preanalyzers(schema: Schema) -> dict:
+    """The analyzers `preanalyzed` needs, from the schema of the index being written."""
+    return {field: schema[field].analyzer for field in ("content", "heading", "title")}

@@ -25,7 +25,8 @@ from .storage import Failure
 
 logger = logging.getLogger(__name__)
 
-Parsed = tuple[Document, list[Passage]]
+# A document, its passages, and per passage the values of its searchable fields with their tokens.
+Parsed = tuple[Document, list[Passage], list[dict[str, str]]]
 _PR_SET_PDEATHSIG = 1
 
 
@@ -36,7 +37,7 @@ class Limits:
     max_bytes: int = 200 * 2**20
 
 
-def parse_file(path: Path, corpus: Path, gazetteer) -> Parsed:
+def parse_file(path: Path, corpus: Path, gazetteer) -> tuple[Document, list[Passage]]:
     """One file → its Document and enriched Passages, or an ExtractionError saying why not."""
     from .extract import extract_file
     from .metadata import enrich_document, enrich_passages
@@ -58,8 +59,9 @@ def failure_for(source: str, error: BaseException) -> Failure:
     return Failure(source=source, reason=reason, needs_ocr=isinstance(error, NoTextError))
 
 
-def parse_all(paths: list[Path], corpus: Path, limits: Limits) -> Iterator[tuple[Path, Parsed | Failure]]:
-    """Yield every path with its parse result, in the order they finish."""
+def parse_all(paths: list[Path], corpus: Path, limits: Limits, analyzers: dict) -> Iterator[tuple[Path, Parsed | Failure]]:
+    """Yield every path with its parse result, in the order they finish; the passages' fields come
+    analyzed with `analyzers` (schema.preanalyzers), so the writing process only files the tokens."""
     pending = collections.deque()
     for path in paths:
         too_big = _size_failure(path, corpus, limits.max_bytes)
@@ -68,7 +70,7 @@ def parse_all(paths: list[Path], corpus: Path, limits: Limits) -> Iterator[tuple
         else:
             pending.append(path)
     if pending:
-        with _Pool(corpus, min(limits.jobs, len(pending)), limits.timeout) as pool:
+        with _Pool(corpus, min(limits.jobs, len(pending)), limits.timeout, analyzers) as pool:
             yield from pool.run(pending)
 
 
@@ -86,10 +88,10 @@ def _size_failure(path: Path, corpus: Path, max_bytes: int) -> Failure | None:
 
 
 class _Worker:
-    def __init__(self, context, corpus: Path):
+    def __init__(self, context, corpus: Path, analyzers: dict):
         self.conn, child = context.Pipe()
         level = logging.getLogger().getEffectiveLevel()
-        self.process = context.Process(target=_serve, args=(child, str(corpus), level), daemon=True)
+        self.process = context.Process(target=_serve, args=(child, str(corpus), level, analyzers), daemon=True)
         self.process.start()
         child.close()
         self.ready = False
@@ -107,10 +109,10 @@ class _Worker:
 
 
 class _Pool:
-    def __init__(self, corpus: Path, size: int, timeout: float):
-        self.corpus, self.timeout = corpus, timeout
+    def __init__(self, corpus: Path, size: int, timeout: float, analyzers: dict):
+        self.corpus, self.timeout, self.analyzers = corpus, timeout, analyzers
         self.context = multiprocessing.get_context("spawn")
-        self.workers = [_Worker(self.context, corpus) for _ in range(max(1, size))]
+        self.workers = [_Worker(self.context, corpus, analyzers) for _ in range(max(1, size))]
 
     def __enter__(self) -> _Pool:
         return self
@@ -127,7 +129,7 @@ class _Pool:
             ready = wait([w.conn for w in self.workers], timeout=self._next_deadline())
             for worker in list(self.workers):
                 if worker.conn in ready:
-                    yield from self._receive(worker)
+                    yield from self._receive(worker, pending)
                 elif worker.path and time.monotonic() > worker.deadline:
                     yield worker.path, self._replace(worker, f"tok mer enn {self.timeout:g} s å lese")
 
@@ -135,7 +137,7 @@ class _Pool:
         deadlines = [w.deadline for w in self.workers if w.path]
         return max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
 
-    def _receive(self, worker: _Worker) -> Iterator[tuple[Path, Parsed | Failure]]:
+    def _receive(self, worker: _Worker, pending: collections.deque) -> Iterator[tuple[Path, Parsed | Failure]]:
         try:
             message = worker.conn.recv()
         except (EOFError, OSError):
@@ -150,26 +152,30 @@ class _Pool:
             worker.ready = True
             return
         path, worker.path = worker.path, None
+        if pending:  # the worker parses the next file while the caller writes this one
+            worker.give(pending.popleft(), self.timeout)
         yield path, message
 
     def _replace(self, worker: _Worker, reason: str) -> Failure:
         """Kill `worker`, start a fresh one in its place; its file fails but is retried next run."""
         source = worker.path.relative_to(self.corpus).as_posix() if worker.path else ""
         worker.stop()
-        self.workers[self.workers.index(worker)] = _Worker(self.context, self.corpus)
+        self.workers[self.workers.index(worker)] = _Worker(self.context, self.corpus, self.analyzers)
         return Failure(source=source, reason=reason, retry=True)
 
 
-def _serve(conn: Connection, corpus: str, log_level: int) -> None:
+def _serve(conn: Connection, corpus: str, log_level: int, analyzers: dict) -> None:
     """A worker's life: parse the paths it is sent until the parent closes the pipe."""
     _die_with_parent()
     # The parent reports every failure itself; libraries' warnings show only when it is verbose.
     logging.basicConfig(level=log_level, format="%(levelname)s %(name)s: %(message)s")
     from . import extract, metadata, passages  # noqa: F401  imported before "ready" so deadlines time parsing only
     from .municipalities import Gazetteer
+    from .schema import preanalyzed
 
     root = Path(corpus)
     gazetteer = Gazetteer.default()
+    analyzers["content"].analyzed("Områdesatsingen")  # loads the lexicon and compound splitter now, not on a file's clock
     conn.send("ready")
     while True:
         try:
@@ -177,7 +183,8 @@ def _serve(conn: Connection, corpus: str, log_level: int) -> None:
         except (EOFError, OSError):
             return
         try:
-            result: Parsed | Failure = parse_file(path, root, gazetteer)
+            document, passages = parse_file(path, root, gazetteer)
+            result: Parsed | Failure = (document, passages, preanalyzed(document.title, passages, analyzers))
         except Exception as error:  # one bad file must not stop the run
             result = failure_for(path.relative_to(root).as_posix(), error)
         conn.send(result)
