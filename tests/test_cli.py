@@ -249,3 +249,14 @@ def test_report_says_why_when_nothing_could_be_indexed(tmp_path):
     assert report["exit_code"] == 1 and "Fant ingen" in report["error"]
     missing = run("index", empty, "--index", tmp_path / "index", "--report", tmp_path / "nei" / "r.json")
     assert missing.exit_code == 2 and "--report" in missing.output
+
+
+def test_an_excluded_word_needs_no_quotes_and_options_still_work(corpus_index):
+    result = run("search", "områdeløft", "-Groruddalen", "-n", "3", "--index", corpus_index, "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["query"] == "områdeløft -Groruddalen"
+    assert len(data["hits"]) == 3 and all("Groruddalen" not in hit["text"] for hit in data["hits"])
+    short = run("search", "-n2", "-Groruddalen", "områdeløft", "--index", corpus_index, "--json")
+    assert short.exit_code == 0, short.output
+    assert len(json.loads(short.output)["hits"]) == 2

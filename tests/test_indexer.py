@@ -84,3 +84,29 @@ def test_files_with_the_same_name_can_have_their_own_sidecars(tmp_path):
     with sokbase.open_index(tmp_path / "index") as index:
         assert index.search("bostøtte").hits[0].url == "https://example.no/txt"
         assert index.search("bomiljø Stovner").hits[0].url == "https://example.no/felles"
+
+
+def test_a_stray_private_use_character_neither_hides_text_nor_bloats_the_index(tmp_path):
+    from whoosh import index as whoosh_index
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    # PDFs map unknown glyphs to the private-use area; sokbase joins a passage's parts with one.
+    (corpus / "notat.txt").write_text(NOTAT.replace("Kommunen har", "Kommunen\ue000 har"), encoding="utf-8")
+    index_dir = tmp_path / "index"
+    assert sokbase.build_index(corpus, index_dir).exit_code == 0
+    with sokbase.open_index(index_dir) as index:
+        assert index.search("gjennomgått praksis").hits  # the words after the character
+    with whoosh_index.open_dir(str(storage.current_generation(index_dir))).searcher() as searcher:
+        stored = list(searcher.all_stored_fields())
+    # Titles and headings are stored as the text, not with the tokens the workers worked out.
+    assert stored and all(type(fields["title"]) is str and type(fields["heading"]) is str for fields in stored)
+
+
+def test_a_word_only_in_a_title_is_suggested_as_the_title_writes_it(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "notat.txt").write_text(NOTAT.replace("Notat om", "Saksnotat om"), encoding="utf-8")
+    sokbase.build_index(corpus, tmp_path / "index")
+    with sokbase.open_index(tmp_path / "index") as index:
+        assert index.search("saksnotatt").suggestions == ["saksnotat"]

@@ -80,9 +80,6 @@ class CaseStopFilter(Filter):
         self.stop_words = stop_words
         self.acronyms = acronyms
 
-    def __eq__(self, other) -> bool:
-        return other.__class__ is self.__class__ and other.__dict__ == self.__dict__
-
     def __call__(self, tokens):
         stoplist = SNOWBALL_STOP_WORDS if self.stop_words == "snowball" else NORWEGIAN_STOP_WORDS
         for token in tokens:
@@ -104,9 +101,6 @@ class NorwegianStemFilter(Filter):
     def __init__(self, fixes: bool = True, nynorsk: bool = True):
         self.fixes = fixes
         self.nynorsk = nynorsk
-
-    def __eq__(self, other) -> bool:
-        return other.__class__ is self.__class__ and other.__dict__ == self.__dict__
 
     def __setstate__(self, state: dict) -> None:
         # Indexes of analyzer version 1 pickled only a cache size; they are refused by version anyway.
@@ -132,9 +126,6 @@ class ExtrasFilter(Filter):
 
     def __init__(self, options: AnalysisOptions):
         self.options = options
-
-    def __eq__(self, other) -> bool:
-        return other.__class__ is self.__class__ and other.options == self.options
 
     def __call__(self, tokens):
         pending: list = []
@@ -211,7 +202,8 @@ def splitter(options: AnalysisOptions):
 
 
 def norwegian_analyzer(options: AnalysisOptions | None = None):
-    """The analyzer used for every searchable text field."""
+    """The Norwegian chain with `options`; schema.build_schema gives each searchable field one, the
+    content field's wrapped in a FieldAnalyzer that weights title, heading and body."""
     options = options or AnalysisOptions()
     chain = RegexTokenizer(TOKEN_PATTERN) | CaseStopFilter(options.stop_words, options.acronyms)
     if options.stemming != "none":
@@ -252,12 +244,9 @@ class FieldAnalyzer(Analyzer):
     def items(self):
         return self.analyzer.items
 
-    def __eq__(self, other) -> bool:
-        return other.__class__ is self.__class__ and other.__dict__ == self.__dict__
-
     def __call__(self, value, **kwargs):
         if isinstance(value, Analyzed) and kwargs.get("mode") == "index":
-            yield from _replay(value.tokens, kwargs)
+            yield from _replay(value.tokens)
             return
         if SEGMENT not in value:
             yield from self.analyzer(value, **kwargs)
@@ -284,7 +273,7 @@ class FieldAnalyzer(Analyzer):
         return result
 
 
-def _replay(tokens, kwargs):
+def _replay(tokens):
     token = Token(positions=True, boosts=True, mode="index")
     token.stopped = False
     for token.text, token.pos, token.boost in zip(*tokens):

@@ -6,6 +6,7 @@ Heavy modules (whoosh, pypdf, bs4) are imported inside the commands that need th
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import logging
 import os
@@ -189,7 +190,35 @@ def _print_index_summary(report, tracker: _IndexProgress, corpus: Path) -> None:
         click.echo(f"{len(report.failures)} filer kunne ikke leses (se over).", err=True)
 
 
-@cli.command()
+class QueryCommand(click.Command):
+    """A command whose words may exclude one another (`områdeløft -Oslo`) without quotes or `--`.
+
+    click reads `-Oslo` as the options -O, -s, -l, -o; a word starting with a dash that names no
+    option of the command is a query word instead, and keeps its place among the other words.
+    """
+
+    def parse_args(self, ctx, args):
+        names, takes_value = set(), set()
+        for param in self.get_params(ctx):
+            if isinstance(param, click.Option):
+                names.update(param.opts + param.secondary_opts)
+                if not (param.is_flag or param.count):
+                    takes_value.update(param.opts + param.secondary_opts)
+        options, words = [], []
+        rest = iter(args)
+        for arg in rest:
+            if arg == "--":
+                words += rest
+            elif arg.startswith("--") or arg[:2] in names:  # -n5 is -n 5
+                options.append(arg)
+                if arg in takes_value:
+                    options += itertools.islice(rest, 1)  # its value, even one starting with -
+            else:
+                words.append(arg)
+        return super().parse_args(ctx, options + ["--"] + words)
+
+
+@cli.command(cls=QueryCommand)
 @click.argument("words", nargs=-1)
 @index_option
 @click.option("-n", "--limit", default=10, show_default=True, type=click.IntRange(1, 1000), help="Antall treff.")
@@ -212,7 +241,6 @@ def search(words, index_dir, limit, kommune, konferanse, year, doc_type, output_
       områdeløft IKKE Oslo           uten ordet (også NOT, -Oslo)
       område*                        ord som begynner slik
       kommune:Bergen år:2024         feltfilter (også tittel:, overskrift:, type:, konferanse:)
-    Et søk som begynner med - skrives etter --:  sokbase search -- "-Oslo områdeløft"
 
     \b
     Eksempler:

@@ -312,7 +312,9 @@ def _add_parsed(parse: list[tuple[Path, FileRecord]], corpus: Path, limits: Limi
         else:
             document, passages, analyzed = result
             for passage, fields in zip(passages, analyzed):
-                writer.add_document(**(_fields(document, passage) | fields))
+                # An analyzed value pickles with its tokens: stored, it would carry them into every hit.
+                plain = {f"_stored_{name}": str(value) for name, value in fields.items()}
+                writer.add_document(**(_fields(document, passage) | fields | plain))
             records.append(_indexed_record(record, document, passages))
         if progress:
             progress(path, failure)

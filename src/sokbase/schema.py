@@ -1,4 +1,4 @@
-"""The Whoosh schema of the passage index. Whoosh stays inside schema, indexer, query and search."""
+"""The Whoosh schema of the passage index: which fields exist, how each is analysed and weighted."""
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -34,7 +34,8 @@ HIGHLIGHTED_FIELDS = ("content", "heading", "title")  # terms of these fields ar
 
 def content(title: str, heading: str | None, text: str) -> str:
     """The value of the content field (see analysis.FieldAnalyzer), in CONTENT_WEIGHTS order."""
-    return SEGMENT.join([title, heading or "", text])
+    # A SEGMENT inside a part (a stray private-use character in a PDF) would shift the weights.
+    return SEGMENT.join(part.replace(SEGMENT, " ") for part in (title, heading or "", text))
 
 
 # Which analyzer new indexes get; only the evaluation changes it, to compare analyzers end to end.
@@ -55,8 +56,8 @@ def analysis_for_new_indexes(options: AnalysisOptions):
 def build_schema(analysis: AnalysisOptions | None = None) -> Schema:
     options = analysis or _ANALYSIS.get() or AnalysisOptions()
     analyzer = norwegian_analyzer(options)
-    # tittel: and overskrift: ask for the words as written: their compound parts and folded forms
-    # would never be searched (search._without_idle_extras), so they are not indexed either.
+    # tittel: and overskrift: search the words as written, so compound parts and folded forms of
+    # titles and headings are only in the content field.
     as_written = FieldAnalyzer(norwegian_analyzer(replace(options, compounds=False, folding=False, abbreviations=False)))
     return Schema(
         passage_id=ID(stored=True, unique=True),

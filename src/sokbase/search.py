@@ -446,9 +446,9 @@ def _capped_expansion(node: wq.Query, reader) -> wq.Query:
 
 
 def _without_idle_extras(node: wq.Query, reader) -> wq.Query:
-    """Drop a query's extra terms (+part, ~folded, =alias) that no passage holds, and those of a
-    tittel: or overskrift: search, which asks for the words as written: left in, extras no passage
-    holds are most of the cost of a query."""
+    """Drop a query's extra terms (+part, ~folded, =alias) that no passage holds, and all those
+    outside the content field (konferanse: matches a conference's name by its words as written):
+    left in, extras no passage holds are most of the cost of a query."""
     if not isinstance(node, wq.CompoundQuery):
         return node
     children = [

@@ -39,9 +39,10 @@ def suggest(searcher, analyzer, query: str) -> list[str]:
 def _surface_form(searcher, analyzer, term: str) -> str | None:
     """The shortest way passages write a word whose index term is `term` (closest to its lemma)."""
     forms = {
-        hit["text"][token.startchar : token.endchar]
+        value[token.startchar : token.endchar]
         for hit in searcher.search(wq.Term(FIELD, term), limit=5)
-        for token in analyzer(hit["text"], chars=True, mode="index")
+        for value in (hit.get("title") or "", hit.get("heading") or "", hit["text"])  # what FIELD holds
+        for token in analyzer(value, chars=True, mode="index")
         if token.text == term
     }
     return min(forms, key=lambda form: (len(form), form)) if forms else None

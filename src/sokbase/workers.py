@@ -130,7 +130,8 @@ class _Pool:
             for worker in list(self.workers):
                 if worker.conn in ready:
                     yield from self._receive(worker, pending)
-                elif worker.path and time.monotonic() > worker.deadline:
+                # While the caller wrote another file's passages, this one's result may have come in.
+                elif worker.path and time.monotonic() > worker.deadline and not worker.conn.poll():
                     yield worker.path, self._replace(worker, f"tok mer enn {self.timeout:g} s å lese")
 
     def _next_deadline(self) -> float | None:
