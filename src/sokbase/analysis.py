@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from whoosh.analysis import Analyzer, Filter, RegexTokenizer, Token
+from whoosh.analysis import Analyzer, Filter, RegexTokenizer
 
 from . import lexicon as lex
 
@@ -217,16 +217,8 @@ def norwegian_analyzer(options: AnalysisOptions | None = None):
 SEGMENT = "\ue000"
 
 
-class Analyzed(str):
-    """A field value with its index tokens already worked out (in a worker process, see workers.py),
-    so that the one process that writes the index only files them. Pickles with its tokens."""
-
-    tokens: tuple[tuple[str, ...], tuple[int, ...], tuple[float, ...]]  # texts, positions, boosts
-
-
 class FieldAnalyzer(Analyzer):
-    """The analyzer of a searchable field: the Norwegian chain, parts of a value weighted, and values
-    analyzed beforehand replayed.
+    """The analyzer of a searchable field: the Norwegian chain, with the parts of a value weighted.
 
     A value made of parts joined by SEGMENT (the content field's title, heading and body) gives each
     part's tokens that part's weight as boost. Whoosh sums a word's boosts into its weight in the
@@ -245,9 +237,6 @@ class FieldAnalyzer(Analyzer):
         return self.analyzer.items
 
     def __call__(self, value, **kwargs):
-        if isinstance(value, Analyzed) and kwargs.get("mode") == "index":
-            yield from _replay(value.tokens)
-            return
         if SEGMENT not in value:
             yield from self.analyzer(value, **kwargs)
             return
@@ -259,25 +248,6 @@ class FieldAnalyzer(Analyzer):
                 end = getattr(token, "pos", end)
                 yield token
             start = end + self.gap
-
-    def analyzed(self, value: str) -> Analyzed:
-        """`value` with the tokens indexing would make of it."""
-        texts, positions, boosts = [], [], []
-        for token in self(value, mode="index", positions=True, boosts=True):
-            if not token.stopped:
-                texts.append(token.text)
-                positions.append(token.pos)
-                boosts.append(token.boost)
-        result = Analyzed(value)
-        result.tokens = (tuple(texts), tuple(positions), tuple(boosts))
-        return result
-
-
-def _replay(tokens):
-    token = Token(positions=True, boosts=True, mode="index")
-    token.stopped = False
-    for token.text, token.pos, token.boost in zip(*tokens):
-        yield token
 
 
 def analysis_options(analyzer) -> AnalysisOptions | None:

@@ -27,7 +27,8 @@ from .discover import find_files
 from .errors import IndexMissingError, IndexOutdatedError, NothingToIndexError, SokbaseError
 from .locking import IndexLock
 from .models import Document, Passage, doc_id_for, passage_id_for
-from .schema import FORMAT, build_schema, content, preanalyzers
+from .schema import FORMAT, build_schema, content
+from .segment_writer import FastSegmentWriter
 from .sidecar import sidecar_path
 from .storage import Failure, FileRecord
 from .workers import Limits, parse_all
@@ -252,7 +253,7 @@ def _write(generation: Path, live: Path | None, plan: _Plan, corpus: Path, limit
         whoosh = whoosh_index.open_dir(str(generation))
     else:
         whoosh = whoosh_index.create_in(str(generation), build_schema())
-    writer = whoosh.writer(limitmb=WRITER_LIMIT_MB)
+    writer = FastSegmentWriter(whoosh, limitmb=WRITER_LIMIT_MB)
     records = list(plan.kept)
     try:
         for old in plan.deleted + [old for old, _ in plan.moved]:
@@ -301,7 +302,7 @@ def _add_parsed(parse: list[tuple[Path, FileRecord]], corpus: Path, limits: Limi
                 report: IndexReport, progress: Progress | None) -> list[FileRecord]:
     by_path = dict(parse)
     records = []
-    for path, result in parse_all(list(by_path), corpus, limits, preanalyzers(writer.schema)):
+    for path, result in parse_all(list(by_path), corpus, limits, writer.schema):
         record = by_path[path]
         failure = result if isinstance(result, Failure) else None
         if failure:
@@ -310,9 +311,9 @@ def _add_parsed(parse: list[tuple[Path, FileRecord]], corpus: Path, limits: Limi
             if not failure.retry:
                 records.append(replace(record, failure=failure.reason))
         else:
-            document, passages, analyzed = result
-            for passage, fields in zip(passages, analyzed):
-                # An analyzed value pickles with its tokens: stored, it would carry them into every hit.
+            document, passages, preindexed = result
+            for passage, fields in zip(passages, preindexed):
+                # A Preindexed value pickles with its postings: stored, it would carry them into every hit.
                 plain = {f"_stored_{name}": str(value) for name, value in fields.items()}
                 writer.add_document(**(_fields(document, passage) | fields | plain))
             records.append(_indexed_record(record, document, passages))

@@ -10,7 +10,7 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from .analysis import ANALYZER_VERSION, SEGMENT, AnalysisOptions, FieldAnalyzer, norwegian_analyzer
 
 # Bump when fields or analysis change: an index built with another version must be rebuilt.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 FORMAT = f"schema-{SCHEMA_VERSION}/analyzer-{ANALYZER_VERSION}"
 
 # Names a user may type before a colon in a query, mapped to schema fields.
@@ -62,11 +62,11 @@ def build_schema(analysis: AnalysisOptions | None = None) -> Schema:
     return Schema(
         passage_id=ID(stored=True, unique=True),
         doc_id=ID(stored=True),
-        position=NUMERIC(int, stored=True),
-        content=TEXT(analyzer=FieldAnalyzer(analyzer, tuple(CONTENT_WEIGHTS.values()))),
+        position=STORED,  # never searched: indexed, a number costs eight postings per passage
+        content=PreindexedText(analyzer=FieldAnalyzer(analyzer, tuple(CONTENT_WEIGHTS.values()))),
         text=STORED,
-        heading=TEXT(analyzer=as_written, stored=True),
-        title=TEXT(analyzer=as_written, stored=True),
+        heading=PreindexedText(analyzer=as_written, stored=True),
+        title=PreindexedText(analyzer=as_written, stored=True),
         konferanse=TEXT(analyzer=analyzer),
         kommune=KEYWORD(stored=True, commas=True),
         year=NUMERIC(int, stored=True),
@@ -80,20 +80,39 @@ def build_schema(analysis: AnalysisOptions | None = None) -> Schema:
     )
 
 
-def preanalyzed(title: str, passages, analyzers: dict) -> list[dict[str, str]]:
-    """The content, heading and title values of `passages` with their index tokens, worked out where
-    the files are parsed (workers.py) instead of in the one process that writes the index."""
-    title_value = analyzers["title"].analyzed(title)
+class Preindexed(str):
+    """A field value with its postings already worked out, in a worker process (workers.py), so that
+    the one process that writes the index only files them. Pickles with its postings."""
+
+    postings: tuple[tuple[bytes, int, float, bytes], ...]  # (term, frequency, weight, positions)
+
+
+class PreindexedText(TEXT):
+    """A TEXT field that takes the postings of a Preindexed value as they are."""
+
+    def index(self, value, **kwargs):
+        if isinstance(value, Preindexed):
+            return iter(value.postings)
+        return super().index(value, **kwargs)
+
+
+PREINDEXED_FIELDS = ("content", "heading", "title")
+
+
+def preindexed(schema: Schema, title: str, passages) -> list[dict[str, Preindexed]]:
+    """The values of PREINDEXED_FIELDS for each of `passages`, with their postings."""
+
+    def value(field: str, text: str) -> Preindexed:
+        result = Preindexed(text)
+        result.postings = tuple(schema[field].index(text))
+        return result
+
+    title_value = value("title", title)
     return [
         {
-            "content": analyzers["content"].analyzed(content(title, passage.heading, passage.text)),
-            "heading": analyzers["heading"].analyzed(passage.heading or ""),
+            "content": value("content", content(title, passage.heading, passage.text)),
+            "heading": value("heading", passage.heading or ""),
             "title": title_value,
         }
         for passage in passages
     ]
-
-
-def preanalyzers(schema: Schema) -> dict:
-    """The analyzers `preanalyzed` needs, from the schema of the index being written."""
-    return {field: schema[field].analyzer for field in ("content", "heading", "title")}

@@ -25,7 +25,7 @@ from .storage import Failure
 
 logger = logging.getLogger(__name__)
 
-# A document, its passages, and per passage the values of its searchable fields with their tokens.
+# A document, its passages, and per passage the values of its searchable fields with their postings.
 Parsed = tuple[Document, list[Passage], list[dict[str, str]]]
 _PR_SET_PDEATHSIG = 1
 
@@ -59,9 +59,9 @@ def failure_for(source: str, error: BaseException) -> Failure:
     return Failure(source=source, reason=reason, needs_ocr=isinstance(error, NoTextError))
 
 
-def parse_all(paths: list[Path], corpus: Path, limits: Limits, analyzers: dict) -> Iterator[tuple[Path, Parsed | Failure]]:
+def parse_all(paths: list[Path], corpus: Path, limits: Limits, schema) -> Iterator[tuple[Path, Parsed | Failure]]:
     """Yield every path with its parse result, in the order they finish; the passages' fields come
-    analyzed with `analyzers` (schema.preanalyzers), so the writing process only files the tokens."""
+    indexed with `schema` (schema.preindexed), so the writing process only files the postings."""
     pending = collections.deque()
     for path in paths:
         too_big = _size_failure(path, corpus, limits.max_bytes)
@@ -70,7 +70,7 @@ def parse_all(paths: list[Path], corpus: Path, limits: Limits, analyzers: dict) 
         else:
             pending.append(path)
     if pending:
-        with _Pool(corpus, min(limits.jobs, len(pending)), limits.timeout, analyzers) as pool:
+        with _Pool(corpus, min(limits.jobs, len(pending)), limits.timeout, schema) as pool:
             yield from pool.run(pending)
 
 
@@ -88,10 +88,10 @@ def _size_failure(path: Path, corpus: Path, max_bytes: int) -> Failure | None:
 
 
 class _Worker:
-    def __init__(self, context, corpus: Path, analyzers: dict):
+    def __init__(self, context, corpus: Path, schema):
         self.conn, child = context.Pipe()
         level = logging.getLogger().getEffectiveLevel()
-        self.process = context.Process(target=_serve, args=(child, str(corpus), level, analyzers), daemon=True)
+        self.process = context.Process(target=_serve, args=(child, str(corpus), level, schema), daemon=True)
         self.process.start()
         child.close()
         self.ready = False
@@ -109,10 +109,10 @@ class _Worker:
 
 
 class _Pool:
-    def __init__(self, corpus: Path, size: int, timeout: float, analyzers: dict):
-        self.corpus, self.timeout, self.analyzers = corpus, timeout, analyzers
+    def __init__(self, corpus: Path, size: int, timeout: float, schema):
+        self.corpus, self.timeout, self.schema = corpus, timeout, schema
         self.context = multiprocessing.get_context("spawn")
-        self.workers = [_Worker(self.context, corpus, analyzers) for _ in range(max(1, size))]
+        self.workers = [_Worker(self.context, corpus, schema) for _ in range(max(1, size))]
 
     def __enter__(self) -> _Pool:
         return self
@@ -161,22 +161,22 @@ class _Pool:
         """Kill `worker`, start a fresh one in its place; its file fails but is retried next run."""
         source = worker.path.relative_to(self.corpus).as_posix() if worker.path else ""
         worker.stop()
-        self.workers[self.workers.index(worker)] = _Worker(self.context, self.corpus, self.analyzers)
+        self.workers[self.workers.index(worker)] = _Worker(self.context, self.corpus, self.schema)
         return Failure(source=source, reason=reason, retry=True)
 
 
-def _serve(conn: Connection, corpus: str, log_level: int, analyzers: dict) -> None:
+def _serve(conn: Connection, corpus: str, log_level: int, schema) -> None:
     """A worker's life: parse the paths it is sent until the parent closes the pipe."""
     _die_with_parent()
     # The parent reports every failure itself; libraries' warnings show only when it is verbose.
     logging.basicConfig(level=log_level, format="%(levelname)s %(name)s: %(message)s")
     from . import extract, metadata, passages  # noqa: F401  imported before "ready" so deadlines time parsing only
     from .municipalities import Gazetteer
-    from .schema import preanalyzed
+    from .schema import preindexed
 
     root = Path(corpus)
     gazetteer = Gazetteer.default()
-    analyzers["content"].analyzed("Områdesatsingen")  # loads the lexicon and compound splitter now, not on a file's clock
+    list(schema["content"].index("Områdesatsingen"))  # loads the lexicon and compound splitter now, not on a file's clock
     conn.send("ready")
     while True:
         try:
@@ -185,7 +185,7 @@ def _serve(conn: Connection, corpus: str, log_level: int, analyzers: dict) -> No
             return
         try:
             document, passages = parse_file(path, root, gazetteer)
-            result: Parsed | Failure = (document, passages, preanalyzed(document.title, passages, analyzers))
+            result: Parsed | Failure = (document, passages, preindexed(schema, document.title, passages))
         except Exception as error:  # one bad file must not stop the run
             result = failure_for(path.relative_to(root).as_posix(), error)
         conn.send(result)
