@@ -260,3 +260,7 @@ def test_an_excluded_word_needs_no_quotes_and_options_still_work(corpus_index):
     short = run("search", "-n2", "-Groruddalen", "områdeløft", "--index", corpus_index, "--json")
     assert short.exit_code == 0, short.output
     assert len(json.loads(short.output)["hits"]) == 2
+    # A word that begins like an option (-n, -h) is still a word.
+    assert search_json(corpus_index, "områdeløft", "-nabolag", "-helse")["query"] == "områdeløft -nabolag -helse"
+    missing = run("search", "områdeløft", "--index")
+    assert missing.exit_code == 2 and "Valget --index mangler en verdi." in missing.output

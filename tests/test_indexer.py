@@ -92,11 +92,13 @@ def test_a_stray_private_use_character_neither_hides_text_nor_bloats_the_index(t
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     # PDFs map unknown glyphs to the private-use area; sokbase joins a passage's parts with one.
-    (corpus / "notat.txt").write_text(NOTAT.replace("Kommunen har", "Kommunen\ue000 har"), encoding="utf-8")
+    text = NOTAT.replace("Kommunen har", "Kommunen\ue000 har").replace("om bostøtte", "om\ue000bostøtte", 1)
+    (corpus / "notat.txt").write_text(text, encoding="utf-8")
     index_dir = tmp_path / "index"
     assert sokbase.build_index(corpus, index_dir).exit_code == 0
     with sokbase.open_index(index_dir) as index:
         assert index.search("gjennomgått praksis").hits  # the words after the character
+        assert index.search("tittel:bostøtte").hits  # also in a title
     with whoosh_index.open_dir(str(storage.current_generation(index_dir))).searcher() as searcher:
         stored = list(searcher.all_stored_fields())
     # Titles and headings are stored as the text, not with the tokens the workers worked out.

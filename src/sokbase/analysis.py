@@ -237,7 +237,7 @@ class FieldAnalyzer(Analyzer):
         return self.analyzer.items
 
     def __call__(self, value, **kwargs):
-        if SEGMENT not in value:
+        if len(self.weights) == 1 or SEGMENT not in value:  # a title's stray SEGMENT separates words
             yield from self.analyzer(value, **kwargs)
             return
         start = kwargs.pop("start_pos", 0)

@@ -6,7 +6,6 @@ Heavy modules (whoosh, pypdf, bs4) are imported inside the commands that need th
 from __future__ import annotations
 
 import functools
-import itertools
 import json
 import logging
 import os
@@ -209,12 +208,15 @@ class QueryCommand(click.Command):
         for arg in rest:
             if arg == "--":
                 words += rest
-            elif arg.startswith("--") or arg[:2] in names:  # -n5 is -n 5
+            elif arg.startswith("--") or arg in names or (arg[:2] in takes_value and arg[2:].isdigit()):  # -n5
                 options.append(arg)
                 if arg in takes_value:
-                    options += itertools.islice(rest, 1)  # its value, even one starting with -
+                    value = next(rest, None)  # even one starting with -
+                    if value is None:
+                        raise click.BadOptionUsage(arg, f"Valget {arg} mangler en verdi.", ctx)
+                    options.append(value)
             else:
-                words.append(arg)
+                words.append(arg)  # -nabolag and -helse too: words, not -n abolag and -h -e …
         return super().parse_args(ctx, options + ["--"] + words)
 
 

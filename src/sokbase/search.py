@@ -16,6 +16,7 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh import query as wq
+from whoosh.matching import WrappingMatcher
 
 from . import storage
 from .analysis import is_extra
@@ -440,12 +441,44 @@ def _capped_expansion(node: wq.Query, reader) -> wq.Query:
     terms = [wq.Term(field, word, boost=node.boost) for word in words]
     if len(terms) < 2:
         return terms[0] if terms else wq.NullQuery
-    expansion = wq.Or(terms)
     # Whoosh's tree of two-way unions costs a step per level for every passage; past a few thousand
-    # passages, reading them into one array is faster (wildcards at 84k passages: p95 105 → 69 ms).
-    if sum(frequency[w] for w in words) > ARRAY_UNION_FROM:
-        expansion.matcher_type = wq.Or.ARRAY_MATCHER
-    return expansion
+    # passages, reading them into one array is faster (wildcards at 84k passages: p95 105 → 60 ms).
+    return (_ArrayUnion if sum(frequency[w] for w in words) > ARRAY_UNION_FROM else wq.Or)(terms)
+
+
+class _ArrayUnion(wq.Or):
+    """An OR that Whoosh matches by reading its words' passages into one array.
+
+    Whoosh's ArrayUnionMatcher gives the best of its words' score bounds as its own, where a
+    passage holding several of the words scores their sum; a query around it (another word, a
+    kommune) would then skip passages that belong among the top hits. The bound is made the sum."""
+
+    matcher_type = wq.Or.ARRAY_MATCHER
+
+    def matcher(self, searcher, context=None):
+        matcher = super().matcher(searcher, context)
+        words = getattr(matcher, "_submatchers", None)
+        if words is None:  # one word or none left: Whoosh's own matcher, with its own bound
+            return matcher
+        return _SummedBound(matcher, sum(word.max_quality() for word in words) * self.boost)
+
+
+class _SummedBound(WrappingMatcher):
+    def __init__(self, child, bound: float = float("inf"), boost: float = 1.0):
+        super().__init__(child, boost)
+        self.bound = bound
+
+    def _replacement(self, newchild):
+        return _SummedBound(newchild, self.bound, self.boost)
+
+    def copy(self):
+        return _SummedBound(self.child.copy(), self.bound, self.boost)
+
+    def supports_block_quality(self) -> bool:
+        return False  # the array's per-block bounds have the same flaw
+
+    def max_quality(self) -> float:
+        return self.bound * self.boost
 
 
 def _without_idle_extras(node: wq.Query, reader) -> wq.Query:
