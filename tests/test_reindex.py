@@ -226,3 +226,24 @@ def test_an_empty_or_missing_corpus_never_empties_the_index(tmp_path):
     result = run("index", corpus, "--index", index_dir)
     assert result.exit_code == 1
     assert sources(index_dir, "ekorn") == {"a.txt"}
+
+
+def test_a_changed_files_old_passage_never_comes_back_while_whoosh_keeps_it_marked_deleted(tmp_path):
+    from whoosh import index as whoosh_index
+
+    animals = {f"notat{n:02}.txt": f"elg nummer {n}" for n in range(40)}
+    corpus = write_corpus(tmp_path / "corpus", animals)
+    index_dir = tmp_path / "index"
+    sokbase.build_index(corpus, index_dir)
+    write_corpus(corpus, {"notat07.txt": "rådyr"})
+    sokbase.build_index(corpus, index_dir)
+    # Whoosh leaves the first run's segment in place and only marks notat07's old passage deleted;
+    # every kind of search must still leave it out.
+    reader = whoosh_index.open_dir(str(storage.current_generation(index_dir))).reader()
+    assert reader.has_deletions()
+    with sokbase.open_index(index_dir) as index:
+        for query in ("elg", "elg nummer", "elg OR jerv", "el*", "elg rådyr", "\"nummer 7\""):
+            results = index.search(query, limit=100)
+            assert ("notat07.txt" in {h.source for h in results.hits}) == ("rådyr" in query), query
+        assert index.search("elg", limit=5).total == 39
+        assert [h.source for h in index.search("rådyr").hits] == ["notat07.txt"]
