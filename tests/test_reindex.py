@@ -247,3 +247,17 @@ def test_a_changed_files_old_passage_never_comes_back_while_whoosh_keeps_it_mark
             assert ("notat07.txt" in {h.source for h in results.hits}) == ("rådyr" in query), query
         assert index.search("elg", limit=5).total == 39
         assert [h.source for h in index.search("rådyr").hits] == ["notat07.txt"]
+
+
+def test_a_segment_mostly_deleted_by_changes_is_rewritten_without_them(tmp_path):
+    from whoosh import index as whoosh_index
+
+    corpus = write_corpus(tmp_path / "corpus", {f"notat{n}.txt": f"elg nummer {n}" for n in range(8)})
+    index_dir = tmp_path / "index"
+    sokbase.build_index(corpus, index_dir)
+    write_corpus(corpus, {f"notat{n}.txt": f"rådyr nummer {n}" for n in range(3)})  # 3 of 8 changed
+    sokbase.build_index(corpus, index_dir)
+    whoosh = whoosh_index.open_dir(str(storage.current_generation(index_dir)))
+    assert not whoosh.reader().has_deletions() and len(whoosh.reader().leaf_readers()) == 1
+    assert sources(index_dir, "elg") == {f"notat{n}.txt" for n in range(3, 8)}
+    assert sources(index_dir, "rådyr") == {f"notat{n}.txt" for n in range(3)}

@@ -28,7 +28,7 @@ from .errors import IndexMissingError, IndexOutdatedError, NothingToIndexError, 
 from .locking import IndexLock
 from .models import Document, Passage, doc_id_for, passage_id_for
 from .schema import FORMAT, build_schema, content
-from .segment_writer import FastSegmentWriter
+from .segment_writer import FastSegmentWriter, merge_policy
 from .sidecar import sidecar_path
 from .storage import Failure, FileRecord
 from .workers import Limits, parse_all
@@ -263,7 +263,7 @@ def _write(generation: Path, live: Path | None, plan: _Plan, corpus: Path, limit
             records += _move(live, plan.moved, writer)
         records += _add_parsed(plan.parse, corpus, limits, writer, report, progress)
         _checkpoint("commit")
-        writer.commit()
+        writer.commit(mergetype=merge_policy)
     except BaseException:
         writer.cancel()
         raise
