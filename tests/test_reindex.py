@@ -246,6 +246,7 @@ def test_a_changed_files_old_passage_never_comes_back_while_whoosh_keeps_it_mark
             results = index.search(query, limit=100)
             assert ("notat07.txt" in {h.source for h in results.hits}) == ("rådyr" in query), query
         assert index.search("elg", limit=5).total == 39
+        assert index.search("elg NOT registrert").hits == []  # every note says "registrert"
         assert [h.source for h in index.search("rådyr").hits] == ["notat07.txt"]
 
 
@@ -261,3 +262,19 @@ def test_a_segment_mostly_deleted_by_changes_is_rewritten_without_them(tmp_path)
     assert not whoosh.reader().has_deletions() and len(whoosh.reader().leaf_readers()) == 1
     assert sources(index_dir, "elg") == {f"notat{n}.txt" for n in range(3, 8)}
     assert sources(index_dir, "rådyr") == {f"notat{n}.txt" for n in range(3)}
+
+
+def test_removing_files_leaves_no_empty_segments_behind(tmp_path):
+    from whoosh import index as whoosh_index
+
+    corpus = write_corpus(tmp_path / "corpus", {f"notat{n:02}.txt": f"elg nummer {n}" for n in range(40)})
+    index_dir = tmp_path / "index"
+    sokbase.build_index(corpus, index_dir)
+    for _ in range(3):
+        write_corpus(corpus, {"ny.txt": "rådyr"})
+        sokbase.build_index(corpus, index_dir)
+        (corpus / "ny.txt").unlink()
+        sokbase.build_index(corpus, index_dir)
+    reader = whoosh_index.open_dir(str(storage.current_generation(index_dir))).reader()
+    assert [leaf.doc_count_all() for leaf, _ in reader.leaf_readers()] == [40]
+    assert sources(index_dir, "rådyr") == set() and len(sources(index_dir, "elg")) == 40

@@ -81,6 +81,8 @@ def merge_policy(writer: SegmentWriter, segments: list) -> list:
     """Whoosh's MERGE_SMALL, then the remaining segments that are mostly deleted rewritten into the new one."""
     kept = []
     for segment in MERGE_SMALL(writer, segments):
+        if segment.deleted_count() == segment.doc_count_all():
+            continue  # nothing left to copy; read, it would leave an empty segment behind
         if segment.deleted_count() > EXPUNGE_DELETED_FROM * segment.doc_count_all():
             reader = SegmentReader(writer.storage, writer.schema, segment)
             writer.add_reader(reader)  # copies the live passages only
