@@ -3,7 +3,6 @@ reason a caseworker understands, nothing outside the corpus is read, and the ind
 import json
 import shutil
 import sys
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner

@@ -184,8 +184,8 @@ def _serve(conn: Connection, corpus: str, log_level: int, schema) -> None:
         except (EOFError, OSError):
             return
         try:
-            document, passages = parse_file(path, root, gazetteer)
-            result: Parsed | Failure = (document, passages, preindexed(schema, document.title, passages))
+            document, found = parse_file(path, root, gazetteer)
+            result: Parsed | Failure = (document, found, preindexed(schema, document.title, found))
         except Exception as error:  # one bad file must not stop the run
             result = failure_for(path.relative_to(root).as_posix(), error)
         conn.send(result)
