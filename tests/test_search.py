@@ -120,3 +120,13 @@ def test_a_wildcard_over_many_passages_ranks_as_it_would_word_by_word():
                 expected = [(hit["id"], round(hit.score, 6)) for hit in searcher.search(shape(wq.Or(terms)), limit=10)]
                 found = [(hit["id"], round(hit.score, 6)) for hit in searcher.search(shape(_ArrayUnion(terms)), limit=10)]
                 assert found == expected
+
+
+def test_the_total_counts_what_every_page_can_show_as_the_facets_do(index):
+    """Passages with all the words come first and those with some follow on later pages: the total is
+    the same on every page and agrees with the facets, also when page one holds only the former."""
+    first = index.search("satsing bydel", limit=5)
+    assert all(hit.matched_all_terms for hit in first.hits)
+    later = index.search("satsing bydel", limit=5, offset=first.total - 2)
+    assert later.total == first.total and not later.hits[-1].matched_all_terms
+    assert sum(value.count for value in index.facets("satsing bydel").doc_type) == first.total

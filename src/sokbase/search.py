@@ -291,14 +291,18 @@ class SearchIndex:
         exact = self._run(parsed.query, filters, limit)
         rows = _rows(exact, all_terms=True)
         relaxed = self._relaxed(query, parsed)
-        if relaxed is None or len(rows) >= limit:
+        if relaxed is None:
             return parsed, rows[:limit], exact.scored_length() > 0, self._count(exact, limit)
-        partial = self._run(relaxed, filters, limit)
-        seen = {fields["passage_id"] for _, fields, _ in rows}
-        rows += [row for row in _rows(partial, all_terms=False) if row[1]["passage_id"] not in seen]
-        # Counted together: the any-word query leaves common compound parts out, which the all-words
-        # query may have matched by.
-        return parsed, rows[:limit], exact.scored_length() > 0, self._count_matches(wq.Or([exact.q, partial.q]), limit)
+        if len(rows) < limit:
+            partial = self._run(relaxed, filters, limit)
+            seen = {fields["passage_id"] for _, fields, _ in rows}
+            rows += [row for row in _rows(partial, all_terms=False) if row[1]["passage_id"] not in seen]
+        # What every page of this search can show, as facets count it: the passages with some of the
+        # words follow those with all of them on later pages. Counted together, since the any-word
+        # query leaves out the common compound parts the all-words query may have matched by.
+        both = wq.Or([parsed.query, relaxed])
+        counted = self._count_matches(wq.And([both, filters]) if filters is not None else both, limit)
+        return parsed, rows[:limit], exact.scored_length() > 0, counted
 
     def _count(self, results, limit: int) -> tuple[int, bool]:
         """How many passages match, and whether that is exact or a lower bound."""
