@@ -130,3 +130,11 @@ def test_the_total_counts_what_every_page_can_show_as_the_facets_do(index):
     later = index.search("satsing bydel", limit=5, offset=first.total - 2)
     assert later.total == first.total and not later.hits[-1].matched_all_terms
     assert sum(value.count for value in index.facets("satsing bydel").doc_type) == first.total
+
+
+@pytest.mark.parametrize("query", ["st*", "st* bydel", "kommune*"])
+def test_a_wildcard_over_many_words_counts_what_it_lists(index, query):
+    """A wildcard searches its 20 most common words; the total and the facets count the same."""
+    results = index.search(query, limit=10)
+    assert results.total > 10
+    assert sum(value.count for value in index.facets(query).doc_type) == results.total

@@ -252,10 +252,10 @@ class SearchIndex:
         """The passages `search` can return, unscored: counting them is far cheaper than collecting them."""
         parsed = self._parser.parse(query)
         relaxed = self._relaxed(query, parsed)
-        # The any-word query leaves common compound parts out; the all-words one may have matched by them.
-        return self._docnums(wq.Or([parsed.query, relaxed]) if relaxed is not None else parsed.query, filters)
+        return self._docnums(relaxed.counted if relaxed else parsed.query, filters)
 
     def _docnums(self, query: wq.Query, filters: wq.Query | None) -> list[int]:
+        query = self._prepared(query)
         return list(self._searcher.docs_for_query(wq.And([query, filters]) if filters else query))
 
     def _facet_table(self) -> tuple[list[str], list[tuple[str, ...]]]:
@@ -294,14 +294,13 @@ class SearchIndex:
         if relaxed is None:
             return parsed, rows[:limit], exact.scored_length() > 0, self._count(exact, limit)
         if len(rows) < limit:
-            partial = self._run(relaxed, filters, limit)
+            partial = self._run(relaxed.ranked, filters, limit)
             seen = {fields["passage_id"] for _, fields, _ in rows}
             rows += [row for row in _rows(partial, all_terms=False) if row[1]["passage_id"] not in seen]
         # What every page of this search can show, as facets count it: the passages with some of the
-        # words follow those with all of them on later pages. Counted together, since the any-word
-        # query leaves out the common compound parts the all-words query may have matched by.
-        both = wq.Or([parsed.query, relaxed])
-        counted = self._count_matches(wq.And([both, filters]) if filters is not None else both, limit)
+        # words follow those with all of them on later pages.
+        counted = self._prepared(relaxed.counted)
+        counted = self._count_matches(wq.And([counted, filters]) if filters is not None else counted, limit)
         return parsed, rows[:limit], exact.scored_length() > 0, counted
 
     def _count(self, results, limit: int) -> tuple[int, bool]:
@@ -318,18 +317,26 @@ class SearchIndex:
         counted = sum(1 for _ in islice(self._searcher.docs_for_query(query), enough))
         return (counted, True) if counted < enough else (enough - 1, False)
 
-    def _relaxed(self, query: str, parsed) -> wq.Query | None:
+    def _relaxed(self, query: str, parsed) -> _AnyWord | None:
         """The query with any of its words instead of all, when that is a different query."""
         if parsed.has_operators:
             return None
         relaxed = self._parser.parse(query, match_all=False).query
         if relaxed == parsed.query:
             return None
-        return _without_common_parts(relaxed, self._searcher.reader())
+        ranked = _without_common_parts(relaxed, self._searcher.reader())
+        # Without the parts it left out, it may miss passages the all-words query matched by them.
+        return _AnyWord(ranked, ranked if ranked == relaxed else wq.Or([parsed.query, ranked]))
 
-    def _run(self, query: wq.Query, filters: wq.Query | None, limit: int):
+    def _prepared(self, query: wq.Query) -> wq.Query:
+        """`query` as it runs: wildcards cut to their most common words, extras no passage holds
+        dropped, and every OR matched by Whoosh's tree of unions unless sokbase chose otherwise."""
         reader = self._searcher.reader()
         query = _without_idle_extras(query.accept(lambda node: _capped_expansion(node, reader)), reader)
+        return query.accept(_tree_union)
+
+    def _run(self, query: wq.Query, filters: wq.Query | None, limit: int):
+        query = self._prepared(query)
         # Filters go into the query rather than Whoosh's filter=: that checks every match against a
         # set and cannot skip, while an intersection leaps over the passages a kommune never names
         # ('flere' in Trondheim at 100k passages: 270 → 58 ms). The filter adds nothing to the score.
@@ -457,6 +464,21 @@ class SearchIndex:
             for f in stored
         ]
         return sorted(passages, key=lambda p: p.position)
+
+
+@dataclass(frozen=True)
+class _AnyWord:
+    ranked: wq.Query  # what the any-word pass ranks
+    counted: wq.Query  # what it and the all-words pass can list together
+
+
+def _tree_union(node: wq.Query) -> wq.Query:
+    """In a segment of 5,000 passages or fewer, Whoosh matches an OR of three or more words with its
+    array matcher, whose score bound is too low (see _ArrayUnion): with the collector's pruning,
+    better passages were skipped in the small segments an incremental run adds."""
+    if type(node) is wq.Or:
+        node.matcher_type = wq.Or.DEFAULT_MATCHER
+    return node
 
 
 def _ranking_searcher(opened, searcher):
