@@ -96,11 +96,8 @@ class PreindexedText(TEXT):
         return super().index(value, **kwargs)
 
 
-PREINDEXED_FIELDS = ("content", "heading", "title")
-
-
 def preindexed(schema: Schema, title: str, passages) -> list[dict[str, Preindexed]]:
-    """The values of PREINDEXED_FIELDS for each of `passages`, with their postings."""
+    """The content, heading and title values of each of `passages`, with their postings."""
 
     def value(field: str, text: str) -> Preindexed:
         result = Preindexed(text)

@@ -537,56 +537,53 @@ class _ArrayUnion(wq.Or):
 
 
 class _SummedBound(WrappingMatcher):
-    def __init__(self, child, bound: float = float("inf"), boost: float = 1.0):
-        super().__init__(child, boost)
+    def __init__(self, child, bound: float):
+        super().__init__(child)
         self.bound = bound
 
     def _replacement(self, newchild):
-        return _SummedBound(newchild, self.bound, self.boost)
+        return _SummedBound(newchild, self.bound)
 
     def copy(self):
-        return _SummedBound(self.child.copy(), self.bound, self.boost)
+        return _SummedBound(self.child.copy(), self.bound)
 
     def supports_block_quality(self) -> bool:
         return False  # the array's per-block bounds have the same flaw
 
     def max_quality(self) -> float:
-        return self.bound * self.boost
+        return self.bound
 
 
 def _without_idle_extras(node: wq.Query, reader) -> wq.Query:
     """Drop a query's extra terms (+part, ~folded, =alias) that no passage holds, and all those
     outside the content field (konferanse: matches a conference's name by its words as written):
     left in, extras no passage holds are most of the cost of a query."""
-    if not isinstance(node, wq.CompoundQuery):
-        return node
-    children = [
-        _without_idle_extras(child, reader)
-        for child in node.subqueries
-        if not (isinstance(node, wq.Or) and _idle_extra(child, reader))
-    ]
-    if isinstance(node, wq.Or) and len(children) == 1:
-        return children[0].with_boost(children[0].boost * node.boost)
-    pruned = copy.copy(node)
-    pruned.subqueries = children
-    return pruned
+    return _without_alternatives(node, lambda child: _idle_extra(child, reader))
 
 
 def _without_common_parts(node: wq.Query, reader) -> wq.Query:
     """The any-word query without the compound parts (+stor, +etter, +under) found in more than
-    COMMON_PART_SHARE of the passages (and more than COMMON_PART_MIN). Each adds thousands of passages where the word is only part
-    of another word, the weakest evidence a query has, and keeps Whoosh from skipping them: at 84k
-    passages the bench's multi-word queries took 48–49 → 40–41 ms of CPU (p95 of all 300: 70 → 63
-    ms), while NorQuAD and the domain queries ranked the same (val MRR@10 .912, train .908, domain
-    1.000 either way). The all-words pass keeps every part, so a part still finds its compounds there."""
+    COMMON_PART_SHARE of the passages (and more than COMMON_PART_MIN). Each adds thousands of
+    passages where the word is only part of another word, the weakest evidence a query has, and
+    keeps Whoosh from skipping them: at 84k passages the bench's multi-word queries took 48–49 →
+    40–41 ms of CPU (p95 of all 300: 70 → 63 ms), while NorQuAD and the domain queries ranked the
+    same (val MRR@10 .912, train .908, domain 1.000 either way). The all-words pass keeps every
+    part, so a part still finds its compounds there."""
+    common = max(COMMON_PART_SHARE * reader.doc_count_all(), COMMON_PART_MIN)
+    return _without_alternatives(node, lambda child: (
+        type(child) is wq.Term and child.text.startswith(PART) and reader.doc_frequency(child.fieldname, child.text) > common
+    ))
+
+
+def _without_alternatives(node: wq.Query, drop) -> wq.Query:
+    """`node` without the children of its ORs for which `drop` is true; an OR left with one child
+    becomes that child."""
     if not isinstance(node, wq.CompoundQuery):
         return node
-    common = max(COMMON_PART_SHARE * reader.doc_count_all(), COMMON_PART_MIN)
     children = [
-        _without_common_parts(child, reader)
+        _without_alternatives(child, drop)
         for child in node.subqueries
-        if not (isinstance(node, wq.Or) and type(child) is wq.Term and child.text.startswith(PART)
-                and reader.doc_frequency(child.fieldname, child.text) > common)
+        if not (isinstance(node, wq.Or) and drop(child))
     ]
     if isinstance(node, wq.Or) and len(children) == 1:
         return children[0].with_boost(children[0].boost * node.boost)

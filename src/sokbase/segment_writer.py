@@ -50,9 +50,9 @@ class ChunkedPostingPool(PostingPool):
 class FieldLengths:
     """The `doc_field_length` of a segment's per-document reader, read into lists once."""
 
-    def __init__(self, reader, schema, doc_count: int):
+    def __init__(self, reader, schema):
         self._lengths = {
-            name: [reader.doc_field_length(docnum, name) for docnum in range(doc_count)]
+            name: [reader.doc_field_length(docnum, name) for docnum in range(reader.doc_count_all())]
             for name in schema.scorable_names()
         }
 
@@ -70,7 +70,7 @@ class FastSegmentWriter(SegmentWriter):
         # SegmentWriter._flush_segment, with the lengths read once instead of once per posting.
         self.perdocwriter.close()
         reader = self.per_document_reader() if self.codec.length_stats else None
-        lengths = FieldLengths(reader, self.schema, reader.doc_count_all()) if reader else None
+        lengths = FieldLengths(reader, self.schema) if reader else None
         self.fieldwriter.add_postings(self.schema, lengths, self.pool.iter_postings())
         self.fieldwriter.close()
         if reader:

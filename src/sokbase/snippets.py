@@ -71,7 +71,7 @@ def make_snippet(text: str, matcher: TermMatcher, highlighter: Highlighter) -> t
     spans = highlighter.spans(flat, matcher)
     words = [m.span() for m in re.finditer(r"\S+", flat)]
     if len(words) <= WHOLE_PASSAGE_WORDS:
-        return flat, tuple(spans)
+        return flat, spans
     first, last = _best_window(words, spans)
     start, end = words[first][0], words[last][1]
     prefix = "… " if first > 0 else ""
