@@ -108,6 +108,14 @@ def test_er_nouns_keep_their_forms_together():
     assert analyze("sommer", snowball) != analyze("sommeren", snowball)
 
 
+def test_itet_nouns_keep_their_forms_together():
+    forms = ["bostabilitet", "bostabiliteten", "bostabiliteter", "bostabilitetene", "bostabilitets"]
+    assert len({tuple(analyze(form)) for form in forms}) == 1
+    assert analyze("kvalitet") == analyze("kvaliteten") != analyze("kvalifisert")
+    snowball = norwegian_analyzer(PRESETS["snowball (ES norwegian)"])
+    assert analyze("kvalitet", snowball) != analyze("kvaliteten", snowball)
+
+
 def test_place_names_are_not_stemmed_into_words():
     assert analyze("Råde") != analyze("råd")
     assert analyze("Bergen") == analyze("Bergens") != analyze("berg")

@@ -3,6 +3,7 @@ import csv
 import io
 import json
 
+import pytest
 from click.testing import CliRunner
 
 from sokbase.cli import cli
@@ -90,6 +91,12 @@ def test_kommune_filter_accepts_a_neighbourhood(corpus_index):
 def test_year_filter(corpus_index):
     data = search_json(corpus_index, "områdesatsinger", "--year", "2020")
     assert data["hits"] and all(hit["source"] == CONFERENCE_2020 for hit in data["hits"])
+
+
+@pytest.mark.parametrize("query", ["år:2020 områdesatsinger", "områdesatsinger år:2020", "områdesatsinger OR år:2020"])
+def test_a_year_typed_in_the_query_goes_with_words(corpus_index, query):
+    data = search_json(corpus_index, query)
+    assert data["hits"] and data["hits"][0]["source"] == CONFERENCE_2020
 
 
 def test_all_words_fallback_says_so(corpus_index):

@@ -138,3 +138,40 @@ def test_a_wildcard_over_many_words_counts_what_it_lists(index, query):
     results = index.search(query, limit=10)
     assert results.total > 10
     assert sum(value.count for value in index.facets(query).doc_type) == results.total
+
+
+def test_a_passage_whose_document_is_about_the_question_ranks_first(tmp_path):
+    """Two passages answer "who scored the first goal in the match"; the one in the match report
+    comes first, though the other is shorter and scores higher on its own: the question names the
+    match only through the rest of its document."""
+    def paragraph(first: str, filler: str, words: int) -> str:
+        text = first
+        while len(text.split()) + len(filler.split()) <= words:
+            text += " " + filler
+        return text
+
+    answer = "Laget scoret det første målet etter tjue minutter."
+    weather = "Været var fint, og mange hadde tatt turen til byen denne dagen."
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    budget = "Kommunen vil bruke mer penger på idrettshaller og svømmebasseng i årene som kommer."
+    (corpus / "budsjett.txt").write_text("\n\n".join([
+        "Kommentar om idrettsbudsjettet", paragraph(answer, weather, 60), paragraph(budget, budget, 110),
+    ]) + "\n", encoding="utf-8")
+    match = "Kampen ble avgjort på overtid, og etter kampen sa treneren at kampen var sesongens beste."
+    (corpus / "kamprapport.txt").write_text("\n\n".join([
+        "Rapport fra cupfinalen", paragraph(answer, weather, 110), paragraph(match, match, 110),
+        paragraph(match, weather, 110),
+    ]) + "\n", encoding="utf-8")
+    sokbase.build_index(corpus, tmp_path / "index", jobs=1)
+    with sokbase.open_index(tmp_path / "index") as index:
+        hits = index.search("Hvem scoret det første målet i kampen?").hits
+    assert hits[0].source == "kamprapport.txt" and "første målet" in hits[0].text
+
+
+def test_pages_list_the_passages_the_longer_list_does(index):
+    """Document context re-orders the first passages; every page must still be a slice of one list."""
+    for query in ("områdesatsing bolig", "levekår", "samarbeid NAV skole frafall"):
+        whole = [hit.passage_id for hit in index.search(query, limit=40).hits]
+        pages = [hit.passage_id for offset in range(0, 40, 10) for hit in index.search(query, limit=10, offset=offset).hits]
+        assert pages == whole, query

@@ -22,7 +22,7 @@ from whoosh.analysis import Analyzer, Filter, RegexTokenizer
 
 from . import lexicon as lex
 
-ANALYZER_VERSION = 2
+ANALYZER_VERSION = 3  # 3: -itet nouns keep their forms together (lexicon.Stemmer)
 
 # Words plus digits; Unicode \w keeps æøå and accented letters in names (Rooth, Bjørge, Sámi).
 # A hyphen directly after a word and before a space is kept, to spot the elliptic "by- og områdeutvikling".
@@ -258,8 +258,9 @@ def analysis_options(analyzer) -> AnalysisOptions | None:
     return None
 
 
-def is_extra(term: str) -> bool:
-    return bool(term) and term[0] in EXTRA_PREFIXES
+def is_extra(term: object) -> bool:
+    """Whether a query term is an extra (+part, ~folded, =body); a year (år:2024) is a number."""
+    return isinstance(term, str) and bool(term) and term[0] in EXTRA_PREFIXES
 
 
 def analyze(text: str, analyzer=None, mode: str = "") -> list[str]:

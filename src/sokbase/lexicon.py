@@ -94,6 +94,9 @@ class Stemmer:
         if word.endswith("s") and word[:-1] in self._keep and len(word) > 4:  # Bergens, Rådes
             return word[:-1]
         stem = self._snowball(word)
+        if self.mode == "sokbase" and stem.endswith("itet"):
+            # Snowball cuts -et from kvalitet but leaves it when it cuts -en from kvaliteten
+            stem = stem[:-2]
         return self._nynorsk.get(stem, stem)
 
     def _nynorsk_stems(self) -> dict[str, str]:

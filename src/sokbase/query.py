@@ -109,10 +109,10 @@ def _weigh_extras(node: wq.Query) -> wq.Query:
     if not isinstance(node, (wq.And, wq.Or)) or not node.subqueries:
         return node
     terms = node.subqueries
-    if not any(is_extra(str(getattr(t, "text", ""))) for t in terms):
+    if not any(is_extra(getattr(t, "text", None)) for t in terms):
         return node
     if not all(type(t) is wq.Term for t in terms):  # a prefix or wildcard: the word as typed only
-        kept = [t for t in terms if not is_extra(str(getattr(t, "text", "")))]
+        kept = [t for t in terms if not is_extra(getattr(t, "text", None))]
         return kept[0] if len(kept) == 1 else node.__class__(kept)
     groups: list[list[wq.Query]] = []
     for term in terms:
@@ -165,6 +165,13 @@ def _walk(node: wq.Query):
     yield node
     for child in node.children():
         yield from _walk(child)
+
+
+def positive_nodes(query: wq.Query):
+    """The nodes of a query that ask for something: none under NOT or after ANDNOT."""
+    banned = {id(n) for node in _walk(query) if isinstance(node, wq.Not) for n in _walk(node)}
+    banned |= {id(n) for node in _walk(query) if isinstance(node, wq.AndNot) for n in _walk(node.b)}
+    return (node for node in _walk(query) if id(node) not in banned)
 
 
 def _has_operators(text: str) -> bool:

@@ -18,12 +18,12 @@ from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.matching import WrappingMatcher
 
-from . import storage
+from . import context, storage
 from .analysis import PART, is_extra
 from .errors import IndexOutdatedError, PassageNotFoundError, QueryError, SokbaseError
 from .models import Conference, Hit, Municipality, Passage, Results
 from .municipalities import Gazetteer
-from .query import QueryParser, _walk
+from .query import QueryParser, _walk, positive_nodes
 from .scoring import LuceneBM25F
 from .schema import HIGHLIGHTED_FIELDS
 from .snippets import Highlighter, TermMatcher, make_snippet
@@ -140,6 +140,7 @@ class SearchIndex:
         self._highlighter = Highlighter(self._analyzer)
         self._documents: dict[str, DocumentInfo] = {}
         self._table: tuple[list[str], list[tuple[str, ...]]] | None = None
+        self._context: context.DocumentScorer | None = None
 
     @property
     def _gazetteer(self) -> Gazetteer:
@@ -196,6 +197,7 @@ class SearchIndex:
             raise QueryError(f"Antall treff må være mellom 1 og {MAX_LIMIT}.")
         filters = self._filters(kommune, konferanse, year, doc_type)
         parsed, rows, matched_all, (total, exact) = self._matching(query, filters, limit + offset)
+        rows = context.rerank(rows, self._document_scores(parsed.query, rows))
         matcher = _matcher(parsed.query)
         hits = [
             self._hit(rank, score, fields, matcher, all_terms)
@@ -238,6 +240,12 @@ class SearchIndex:
                               key=lambda v: v.value, reverse=True)),
             doc_type=_facet_values(self._per_document(docnums("doc_type"), _doc_type), DOC_TYPE_LABELS),
         )
+
+    def _document_scores(self, query: wq.Query, rows) -> dict[str, float]:
+        if self._context is None:
+            doc_ids, _ = self._facet_table()
+            self._context = context.DocumentScorer(self._searcher.reader(), doc_ids)
+        return self._context.scores(context.query_words(query), {fields["doc_id"] for _, fields, _ in rows[: context.WINDOW]})
 
     def _per_document(self, docnums: list[int], key) -> Counter:
         """Passages counted by a property of their document (conference, year, type)."""
@@ -288,20 +296,21 @@ class SearchIndex:
         were typed, passages with some of the words follow, marked as such: a question in plain words
         rarely repeats every word of the passage that answers it."""
         parsed = self._parser.parse(query)
-        exact = self._run(parsed.query, filters, limit)
+        wanted = max(limit, context.WINDOW)  # the rows that document context re-ranks come from here
+        exact = self._run(parsed.query, filters, wanted)
         rows = _rows(exact, all_terms=True)
         relaxed = self._relaxed(query, parsed)
         if relaxed is None:
-            return parsed, rows[:limit], exact.scored_length() > 0, self._count(exact, limit)
+            return parsed, rows[:wanted], exact.scored_length() > 0, self._count(exact, limit)
         if len(rows) < limit:
-            partial = self._run(relaxed.ranked, filters, limit)
+            partial = self._run(relaxed.ranked, filters, wanted)
             seen = {fields["passage_id"] for _, fields, _ in rows}
             rows += [row for row in _rows(partial, all_terms=False) if row[1]["passage_id"] not in seen]
         # What every page of this search can show, as facets count it: the passages with some of the
         # words follow those with all of them on later pages.
         counted = self._prepared(relaxed.counted)
         counted = self._count_matches(wq.And([counted, filters]) if filters is not None else counted, limit)
-        return parsed, rows[:limit], exact.scored_length() > 0, counted
+        return parsed, rows[:wanted], exact.scored_length() > 0, counted
 
     def _count(self, results, limit: int) -> tuple[int, bool]:
         """How many passages match, and whether that is exact or a lower bound."""
@@ -610,10 +619,8 @@ def _rows(results, all_terms: bool) -> list[tuple[float, dict, bool]]:
 def _matcher(query: wq.Query) -> TermMatcher:
     words: set[str] = set()
     wildcards: set[str] = set()
-    banned = {id(n) for node in _walk(query) if isinstance(node, wq.Not) for n in _walk(node)}
-    banned |= {id(n) for node in _walk(query) if isinstance(node, wq.AndNot) for n in _walk(node.b)}
-    for node in _walk(query):
-        if id(node) in banned or getattr(node, "fieldname", None) not in HIGHLIGHTED_FIELDS:
+    for node in positive_nodes(query):
+        if getattr(node, "fieldname", None) not in HIGHLIGHTED_FIELDS:
             continue
         if isinstance(node, wq.Term):
             words.add(node.text)
