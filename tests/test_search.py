@@ -122,6 +122,37 @@ def test_a_wildcard_over_many_passages_ranks_as_it_would_word_by_word():
                 assert found == expected
 
 
+def test_an_and_of_rare_and_common_words_finds_what_whooshs_own_and_finds():
+    """_RarestFirst only changes the order in which an AND's parts are intersected."""
+    import random
+
+    from whoosh import query as wq
+    from whoosh.fields import ID, TEXT, Schema
+    from whoosh.filedb.filestore import RamStorage
+
+    from sokbase.scoring import LuceneBM25F
+    from sokbase.search import _RarestFirst
+
+    rng = random.Random(2)
+    vocabulary = [f"ord{i}" for i in range(300)]
+    weights = [1 / (rank + 1) for rank in range(len(vocabulary))]  # a few common words, many rare ones
+    index = RamStorage().create_index(Schema(id=ID(stored=True), text=TEXT))
+    with index.writer() as writer:
+        for number in range(4000):
+            writer.add_document(id=str(number), text=" ".join(rng.choices(vocabulary, weights, k=rng.randint(3, 40))))
+    with index.searcher(weighting=LuceneBM25F()) as searcher:
+        found_any = 0
+        for _ in range(30):
+            words = rng.sample(vocabulary[:60], rng.randint(2, 4))
+            parts = [wq.Or([wq.Term("text", w), wq.Term("text", rng.choice(vocabulary))]) if rng.random() < 0.3
+                     else wq.Term("text", w) for w in words]
+            expected = [(hit["id"], round(hit.score, 6)) for hit in searcher.search(wq.And(parts), limit=20)]
+            found = [(hit["id"], round(hit.score, 6)) for hit in searcher.search(_RarestFirst(parts), limit=20)]
+            assert found == expected
+            found_any += bool(found)
+        assert found_any > 10
+
+
 def test_the_total_counts_what_every_page_can_show_as_the_facets_do(index):
     """Passages with all the words come first and those with some follow on later pages: the total is
     the same on every page and agrees with the facets, also when page one holds only the former."""

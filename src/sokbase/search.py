@@ -16,7 +16,7 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh import query as wq
-from whoosh.matching import WrappingMatcher
+from whoosh.matching import IntersectionMatcher, WrappingMatcher
 
 from . import context, storage
 from .analysis import PART, is_extra
@@ -342,7 +342,7 @@ class SearchIndex:
         dropped, and every OR matched by Whoosh's tree of unions unless sokbase chose otherwise."""
         reader = self._searcher.reader()
         query = _without_idle_extras(query.accept(lambda node: _capped_expansion(node, reader)), reader)
-        return query.accept(_tree_union)
+        return query.accept(_matcher_shape)
 
     def _run(self, query: wq.Query, filters: wq.Query | None, limit: int):
         query = self._prepared(query)
@@ -350,7 +350,7 @@ class SearchIndex:
         # set and cannot skip, while an intersection leaps over the passages a kommune never names
         # ('flere' in Trondheim at 100k passages: 270 → 58 ms). The filter adds nothing to the score.
         if filters is not None:
-            query = wq.And([query, wq.ConstantScoreQuery(filters, 0.0)])
+            query = _RarestFirst([query, wq.ConstantScoreQuery(filters, 0.0)])
         searcher, mask = self._ranking, self._deleted
         if mask and any(isinstance(node, wq.Not) for node in _walk(query)):
             # Whoosh's NOT steps over the passages its reader reports deleted, expecting posting lists
@@ -481,13 +481,29 @@ class _AnyWord:
     counted: wq.Query  # what it and the all-words pass can list together
 
 
-def _tree_union(node: wq.Query) -> wq.Query:
-    """In a segment of 5,000 passages or fewer, Whoosh matches an OR of three or more words with its
-    array matcher, whose score bound is too low (see _ArrayUnion): with the collector's pruning,
-    better passages were skipped in the small segments an incremental run adds."""
+def _matcher_shape(node: wq.Query) -> wq.Query:
+    """Every AND intersects its rarest parts first, and every OR is Whoosh's tree of unions."""
+    if type(node) is wq.And:
+        return _RarestFirst(node.subqueries, boost=node.boost)
     if type(node) is wq.Or:
+        # In a segment of 5,000 passages or fewer, Whoosh matches an OR of three or more words with
+        # its array matcher, whose score bound is too low (see _ArrayUnion): with the collector's
+        # pruning, better passages were skipped in the small segments an incremental run adds.
         node.matcher_type = wq.Or.DEFAULT_MATCHER
     return node
+
+
+class _RarestFirst(wq.And):
+    """An AND whose matcher intersects the parts with the fewest passages first.
+
+    Whoosh pairs the parts with the most passages first (its tree is weighted by minus the size), so
+    `skala filmene konservative` leapfrogged through thousands of passages holding skal and film
+    before konservativ (397 passages) had its say: 21–26 ms for no match at 84k passages, 8 ms this
+    way round; 'gamle administrerte tabellen etter' 25.5 → 2.1 ms. Same passages, same scores."""
+
+    def _matcher(self, subs, searcher, context):
+        reader = searcher.reader()
+        return self._tree_matcher(subs, IntersectionMatcher, searcher, context, lambda q: q.estimate_size(reader))
 
 
 def _ranking_searcher(opened, searcher):
