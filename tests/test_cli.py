@@ -99,6 +99,17 @@ def test_a_year_typed_in_the_query_goes_with_words(corpus_index, query):
     assert data["hits"] and data["hits"][0]["source"] == CONFERENCE_2020
 
 
+@pytest.mark.parametrize("phrase, source", [
+    ("NAV og skole", PROGRAMME_2024),
+    ("levekår i utsatte områder", POLICY_PAGE),
+    ("by- og områdeutvikling", "oslo-kommune/omradeloft-nasjonal-erfaringskonferanse.html"),
+])
+def test_a_phrase_with_stop_words_in_it_finds_the_text(corpus_index, phrase, source):
+    hits = search_json(corpus_index, f'"{phrase}"')["hits"]
+    assert hits and hits[0]["source"] == source
+    assert phrase.lower() in " ".join(hits[0]["text"].split()).lower()
+
+
 def test_all_words_fallback_says_so(corpus_index):
     data = search_json(corpus_index, "Frivilligbørs piggsvin")
     assert data["matched_all_terms"] is False

@@ -20,7 +20,7 @@ from whoosh.qparser import (
     PlusMinusPlugin,
 )
 
-from .analysis import ALIAS, FOLDED, PART, is_extra
+from .analysis import ALIAS, FOLDED, PART, TOKEN_PATTERN, is_extra
 from .errors import QueryError
 from .municipalities import Gazetteer
 from .schema import FIELD_ALIASES, SEARCHED_FIELDS
@@ -34,6 +34,7 @@ EXTRA_WEIGHTS = {PART: 0.25, FOLDED: 0.6, ALIAS: 0.8}  # tuned on NorQuAD train
 _OPERATOR = re.compile(r"(?<!\S)(AND|OG|OR|ELLER|NOT|IKKE|ANDNOT)(?!\S)")
 _FIELD = re.compile(r"(?<![\w\"])([^\W\d]\w*):(?=\S)")
 # A question mark that ends a word ends a question ("Hva er bostøtte?"); it is no wildcard.
+_WORD = re.compile(TOKEN_PATTERN)
 _QUESTION_MARK = re.compile(r"(?<=\w)\?+(?=[\s)\"]|$)")
 
 
@@ -70,12 +71,14 @@ class QueryParser:
     def parse(self, text: str, match_all: bool = True) -> ParsedQuery:
         text = _check(text)
         parser = self._all if match_all else self._any
+        cleaned = _QUESTION_MARK.sub("", text)
         try:
-            parsed = parser.parse(_QUESTION_MARK.sub("", text))
+            parsed = parser.parse(cleaned)
         except Exception:  # Whoosh raises assorted errors on odd syntax; its wording means nothing to a user
             raise QueryError(
                 f"Kunne ikke tolke søket «{_short(text)}». Sjekk operatorene (ELLER, IKKE, -ord) og parentesene."
             ) from None
+        parsed = parsed.accept(lambda node: _over_stop_words(node, cleaned))
         parsed = parsed.accept(self._resolve_filters).accept(_weigh_extras)
         _refuse_expensive(parsed)
         if not _has_positive_terms(parsed):
@@ -95,6 +98,21 @@ class QueryParser:
             municipality = self.gazetteer.require(str(node.text), example="kommune:Bergen")
             return wq.Term("kommune", municipality.number, boost=node.boost)
         return node
+
+
+def _over_stop_words(node: wq.Query, text: str) -> wq.Query:
+    """A phrase may span the stop words it was typed with: "NAV og skole" finds "NAV og skole".
+
+    Stop words leave gaps in the positions of the indexed words, and Whoosh's phrase wants each
+    word right after the one before; allow as many words between two of them as were typed there."""
+    if not isinstance(node, wq.Phrase) or not node.char_ranges or len(node.char_ranges) != len(node.words):
+        return node
+    kept = [span for word, span in zip(node.words, node.char_ranges) if not is_extra(word)]
+    between = [len(_WORD.findall(text[end:start])) for (_, end), (start, _) in zip(kept, kept[1:])]
+    slop = max([node.slop] + [1 + count for count in between])
+    if slop == node.slop:
+        return node
+    return wq.Phrase(node.fieldname, node.words, slop=slop, boost=node.boost, char_ranges=node.char_ranges)
 
 
 def _weigh_extras(node: wq.Query) -> wq.Query:
