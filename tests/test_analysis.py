@@ -128,7 +128,8 @@ def test_place_names_are_not_stemmed_into_words():
 
 @pytest.mark.parametrize(
     "typed, text",
-    [("omradeloft", "områdeløftet"), ("Toyen", "på Tøyen"), ("bostotte", "bostøtte"), ("levekaar", "levekår"), ("Groruddalen", "Groruddalen")],
+    [("omradeloft", "områdeløftet"), ("Toyen", "på Tøyen"), ("bostotte", "bostøtte"), ("levekaar", "levekår"), ("Groruddalen", "Groruddalen"),
+     ("levekar", "levekårsutfordringer i bydelen"), ("levekaar", "levekårsutsatte områder"), ("narmiljo", "nærmiljøskolen")],
 )
 def test_words_typed_without_æøå_find_the_text(typed, text):
     assert finds(typed, text)

@@ -22,7 +22,7 @@ from whoosh.analysis import Analyzer, Filter, RegexTokenizer
 
 from . import lexicon as lex
 
-ANALYZER_VERSION = 3  # 3: -itet nouns keep their forms together (lexicon.Stemmer)
+ANALYZER_VERSION = 4  # 3: -itet nouns stemmed alike; 4: folded compound parts
 
 # Words plus digits; Unicode \w keeps æøå and accented letters in names (Rooth, Bjørge, Sámi).
 # A hyphen directly after a word and before a space is kept, to spot the elliptic "by- og områdeutvikling".
@@ -159,14 +159,21 @@ class ExtrasFilter(Filter):
             return extras
         if options.compounds:
             if mode == "index" and positions:
-                extras += [PART + part for part in splitter(options).parts(surface) if part != stem]
+                parts = [part for part in splitter(options).parts(surface) if part != stem]
+                if options.folding:  # levekar, typed without å, finds levekårsutfordringer
+                    folded_parts = {stemmer(options)(lex.fold(part)) for part in parts if lex.has_nordic_letters(part)}
+                    extras += [PART + part for part in sorted(folded_parts - set(parts))]
+                extras += [PART + part for part in parts]  # last, ending with the head (see _elliptic)
             else:
                 extras.append(PART + stem)
         if options.folding:
             folded = lex.fold(surface)
             # A query typed with æøå already matches the word itself; one typed without may mean it.
             if (mode == "index" and folded != surface) or (mode == "query" and not lex.has_nordic_letters(surface)):
-                extras.append(FOLDED + stemmer(options)(folded))
+                folded_stem = stemmer(options)(folded)
+                extras.append(FOLDED + folded_stem)
+                if mode == "query" and options.compounds and folded_stem != stem:  # levekaar → +levek
+                    extras.append(PART + folded_stem)
         if options.abbreviations:
             body = lex.body_of(stem)
             if body:
