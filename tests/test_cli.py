@@ -110,6 +110,12 @@ def test_a_phrase_with_stop_words_in_it_finds_the_text(corpus_index, phrase, sou
     assert phrase.lower() in " ".join(hits[0]["text"].split()).lower()
 
 
+def test_a_document_type_typed_in_the_query_is_read_as_the_option_is(corpus_index):
+    assert search_json(corpus_index, "områdesatsinger type:PDF")["hits"][0]["source"] == PROGRAMME_2024
+    result = run("search", "områdesatsinger type:docx", "--index", corpus_index)
+    assert result.exit_code != 0 and "pdf, html eller text" in result.output
+
+
 def test_all_words_fallback_says_so(corpus_index):
     data = search_json(corpus_index, "Frivilligbørs piggsvin")
     assert data["matched_all_terms"] is False

@@ -23,7 +23,7 @@ from whoosh.qparser import (
 from .analysis import ALIAS, FOLDED, PART, TOKEN_PATTERN, is_extra
 from .errors import QueryError
 from .municipalities import Gazetteer
-from .schema import FIELD_ALIASES, SEARCHED_FIELDS
+from .schema import DOC_TYPES, FIELD_ALIASES, SEARCHED_FIELDS
 
 MAX_QUERY_LENGTH = 1000
 MIN_WILDCARD_PREFIX = 2  # "a*" would expand to a large part of the vocabulary
@@ -35,6 +35,9 @@ _OPERATOR = re.compile(r"(?<!\S)(AND|OG|OR|ELLER|NOT|IKKE|ANDNOT)(?!\S)")
 _FIELD = re.compile(r"(?<![\w\"])([^\W\d]\w*):(?=\S)")
 # A question mark that ends a word ends a question ("Hva er bostøtte?"); it is no wildcard.
 _WORD = re.compile(TOKEN_PATTERN)
+# A year typed in the query: four digits, or a range ("år:[2020 TO 2024]"). Whoosh reads anything else
+# as no condition at all, so "år:24 levekår" would quietly search every year.
+_YEAR_VALUE = re.compile(r"(?<![\w\"])(?:%s):(?![\[{])(\S*)" % "|".join(["year", *FIELD_ALIASES["year"]]))
 _QUESTION_MARK = re.compile(r"(?<=\w)\?+(?=[\s)\"]|$)")
 
 
@@ -70,6 +73,9 @@ class QueryParser:
 
     def parse(self, text: str, match_all: bool = True) -> ParsedQuery:
         text = _check(text)
+        for year in _YEAR_VALUE.findall(re.sub(r'"[^"]*"', " ", text)):  # not inside a phrase
+            if not re.fullmatch(r"\d{4}\)*", year):
+                raise QueryError(f"Året må være et årstall med fire sifre, f.eks. år:2024 (ikke «{_short(year, 20)}»).")
         parser = self._all if match_all else self._any
         cleaned = _QUESTION_MARK.sub("", text)
         try:
@@ -97,6 +103,11 @@ class QueryParser:
         if isinstance(node, wq.Term) and node.fieldname == "kommune":
             municipality = self.gazetteer.require(str(node.text), example="kommune:Bergen")
             return wq.Term("kommune", municipality.number, boost=node.boost)
+        if isinstance(node, wq.Term) and node.fieldname == "doc_type":
+            doc_type = str(node.text).lower()
+            if doc_type not in DOC_TYPES:
+                raise QueryError(f"Dokumenttypen må være pdf, html eller text, f.eks. type:pdf (ikke «{_short(str(node.text), 20)}»).")
+            return wq.Term("doc_type", doc_type, boost=node.boost)
         return node
 
 

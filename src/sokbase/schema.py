@@ -27,6 +27,7 @@ FIELD_ALIASES = {
 # Every passage carries its document's title, so a strong title weight ranks any passage of a
 # document whose title shares a word with the query above the passage that answers it: on the
 # NorQuAD train split, title 2.0/heading 1.5 gave document MRR@10 .64, 0.2/0.3 gave .85.
+DOC_TYPES = ("pdf", "html", "text")  # what type: and --type take
 SEARCHED_FIELDS = ("content",)
 CONTENT_WEIGHTS = {"title": 0.2, "heading": 0.3, "text": 1.0}
 HIGHLIGHTED_FIELDS = ("content", "heading", "title")  # terms of these fields are marked in snippets
