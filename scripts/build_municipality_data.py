@@ -6,8 +6,9 @@ install sokbase do not have; the output is committed. Run from anywhere:
     python scripts/build_municipality_data.py [--source DIR] [--lemmas FILE]
 
 kommuner.csv has one row per 2024 kommune: number, display name, `|`-separated aliases (parallel
-Sami/Kven forms, former kommuner merged into it) and `ambiguous`, the names of the row that are also
-ordinary Norwegian words and so need context before a text counts as mentioning them.
+Sami/Kven forms, former kommuner merged into it), `ambiguous`, the names of the row that are also
+ordinary Norwegian words and so need context before a text counts as mentioning them, and
+`former_numbers`, the numbers of former kommuner that ended up wholly in it (1201 Bergen, 0602 Drammen).
 places.csv maps bydeler and curated neighbourhoods to their kommune.
 """
 from __future__ import annotations
@@ -134,6 +135,7 @@ class Kommune:
     name: str
     county: str
     aliases: list[str] = field(default_factory=list)
+    former_numbers: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -192,10 +194,18 @@ def add_former_names(kommuner: dict[str, Kommune], historical: list[dict[str, st
     # A former kommune with a current name (Os, Nes, Bø ...) means today's kommune of that name.
     taken = {name for k in kommuner.values() for name in [k.name, *k.aliases]}
     for row in historical:
-        name = row["kommune"]
-        if row["kommunenummer"].startswith("notmainland") or name in taken:
+        name, former = row["kommune"], row["kommunenummer"]
+        if former.startswith("notmainland"):
             continue
-        for number in sorted(successors(row["kommunenummer"], kommuner, merged_into, names)):
+        found = successors(former, kommuner, merged_into, names)
+        # A number in old records means one kommune today only when the former one was not split up.
+        if len(found) == 1 and former not in kommuner:
+            (number,) = found
+            if former not in kommuner[number].former_numbers:
+                kommuner[number].former_numbers.append(former)
+        if name in taken:
+            continue
+        for number in sorted(found):
             if name not in kommuner[number].aliases:
                 kommuner[number].aliases.append(name)
 
@@ -260,10 +270,10 @@ def is_ambiguous(name: str, lemmas: set[str]) -> bool:
 def write_kommuner(path: Path, kommuner: Iterable[Kommune], lemmas: set[str]) -> None:
     with path.open("w", encoding="utf-8", newline="") as f:
         writer = csv.writer(f, lineterminator="\n")
-        writer.writerow(["number", "name", "aliases", "ambiguous"])
+        writer.writerow(["number", "name", "aliases", "ambiguous", "former_numbers"])
         for k in kommuner:
             ambiguous = [name for name in [k.name, *k.aliases] if is_ambiguous(name, lemmas)]
-            writer.writerow([k.number, k.name, "|".join(k.aliases), "|".join(ambiguous)])
+            writer.writerow([k.number, k.name, "|".join(k.aliases), "|".join(ambiguous), "|".join(sorted(k.former_numbers))])
 
 
 def write_places(path: Path, places: Iterable[Place], lemmas: set[str]) -> None:

@@ -81,8 +81,11 @@ class Gazetteer:
     def __init__(self, kommuner_csv: str, places_csv: str) -> None:
         self._by_number: dict[str, Municipality] = {}
         forms: dict[str, _Form] = {}
+        self._by_former_number: dict[str, Municipality] = {}  # 1201 (Bergen before 2020) → 4601
         for row in csv.DictReader(io.StringIO(kommuner_csv)):
-            self._by_number[row["number"]] = Municipality(row["name"], row["number"])
+            self._by_number[row["number"]] = municipality = Municipality(row["name"], row["number"])
+            for former in _split(row.get("former_numbers") or ""):
+                self._by_former_number[former] = municipality
             ambiguous = set(_split(row["ambiguous"]))
             for name in [row["name"], *_split(row["aliases"])]:
                 _add(forms, name, _Form(kommune=(row["number"],), ambiguous=name in ambiguous))
@@ -130,11 +133,13 @@ class Gazetteer:
         return municipality
 
     def lookup(self, query: str) -> Municipality | None:
-        """The kommune a user means: a name in any case or without æøå, a number, a former name,
+        """The kommune a user means: a name in any case or without æøå, a number (also one from before
+        a merger: 1201 is Bergen), a former name,
         a bydel or a neighbourhood. None when unknown or when it names several kommuner ("Herøy")."""
         text = _SPACES.sub(" ", query).strip()
         if text.isdigit():
-            return self._by_number.get(text.zfill(4))
+            number = text.zfill(4)
+            return self._by_number.get(number) or self._by_former_number.get(number)
         name, kommune_words = _QUERY_KOMMUNE.subn("", text)
         form = self._spelling(text) or self._spelling(_QUERY_BYDEL.sub("", name))
         numbers = form.numbers(as_kommune=kommune_words > 0) if form else ()
