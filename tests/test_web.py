@@ -317,6 +317,20 @@ def test_a_missing_index_is_a_503_with_the_way_out(tmp_path):
     assert api.status_code == 503 and "sokbase index" in api.get_json()["error"]
 
 
+def test_an_index_deleted_under_a_running_server_shows_in_healthz(tmp_path, corpus_copy):
+    import shutil
+
+    index_dir = tmp_path / "index"
+    assert sokbase.build_index(corpus_copy, index_dir).exit_code == 0
+    client = create_app({"SOKBASE_INDEX": str(index_dir)}).test_client()
+    assert client.get("/healthz").status_code == 200
+    shutil.rmtree(index_dir)
+    health = client.get("/healthz")
+    assert health.status_code == 503 and health.get_json()["status"] == "stale"
+    assert "sokbase index" in health.get_json()["error"]
+    assert client.get("/api/search?q=frafall").status_code == 200  # the open generation still answers
+
+
 def test_an_unexpected_error_shows_no_details(client, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("hemmelig stifinner /srv/data")

@@ -167,6 +167,11 @@ class SearchIndex:
         old_whoosh.close()
         return self.generation != old_generation
 
+    def is_current(self) -> bool:
+        """False when CURRENT is gone or names a generation that could not be opened: searches still
+        go to the generation in use, but whoever watches the server should know."""
+        return _stamp(self.index_dir) == self._stamp
+
     @classmethod
     def open(cls, path: Path | str | None = None) -> SearchIndex:
         return cls(Path(path) if path is not None else storage.default_index_dir())

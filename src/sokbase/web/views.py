@@ -165,7 +165,13 @@ def api_search():
 @bp.get("/healthz")
 def healthz():
     with shared_index().use() as index:
-        return jsonify(_health(index))
+        health = _health(index)
+        if index.is_current():
+            return jsonify(health)
+    health["status"] = "stale"
+    health["error"] = (f"Indeksen i {index.index_dir} er borte eller kunne ikke åpnes; søkene bruker fortsatt "
+                       f"{index.generation.name}. Bygg den på nytt med `sokbase index`.")
+    return jsonify(health), 503
 
 
 def _health(index: SearchIndex) -> dict:
