@@ -116,6 +116,17 @@ def test_a_document_type_typed_in_the_query_is_read_as_the_option_is(corpus_inde
     assert result.exit_code != 0 and "pdf, html eller text" in result.output
 
 
+def test_the_passage_id_of_the_examples_is_in_the_shipped_corpus(corpus_index):
+    """README and `sokbase show --help` show this id; it must lead somewhere."""
+    result = run("show", "2735ec50d0b8-6", "--index", corpus_index)
+    assert result.exit_code == 0 and "bostabilitet for barnefamilier" in result.output
+    assert "2735ec50d0b8-6" in run("show", "--help").output
+
+
+def test_stats_counts_documents_by_type_in_plain_norwegian(corpus_index):
+    assert "(4 nettsider, 1 PDF)" in run("stats", "--index", corpus_index).output
+
+
 def test_all_words_fallback_says_so(corpus_index):
     data = search_json(corpus_index, "Frivilligbørs piggsvin")
     assert data["matched_all_terms"] is False

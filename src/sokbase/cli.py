@@ -314,7 +314,7 @@ def show(passage_id, index_dir, context, as_json) -> None:
 
     \b
     Eksempel:
-      sokbase show 1c9e5a7d0b2f-4
+      sokbase show 2735ec50d0b8-6
     """
     from . import open_index, render
 
@@ -330,7 +330,7 @@ def show(passage_id, index_dir, context, as_json) -> None:
     click.echo(_bold(hit.title))
     for line in render.hit_header(hit):
         click.echo(line.strip())
-    click.echo(f"Kilde: {hit.source}" + (f" ({hit.url})" if hit.url else ""))
+    click.echo(f"Kilde:      {hit.source}" + (f" ({hit.url})" if hit.url else ""))
     for passage in found.before:
         click.echo("\n" + click.style(passage.text, dim=True))
     click.echo("\n" + _bold(hit.text))
@@ -405,10 +405,16 @@ def serve(index_dir, corpus, host, port) -> None:
     waitress.serve(app, host=host, port=port, ident="sokbase")
 
 
-def _counts(counter: dict[str, int]) -> str:
-    from .search import DOC_TYPE_LABELS
+# Document types as counted in `sokbase stats`: (one, several).
+_DOC_TYPE_COUNTS = {"pdf": ("PDF", "PDF-er"), "html": ("nettside", "nettsider"), "text": ("tekstfil", "tekstfiler")}
 
-    return ", ".join(f"{count} {DOC_TYPE_LABELS.get(name, name)}" for name, count in sorted(counter.items()))
+
+def _counts(counter: dict[str, int]) -> str:
+    def label(name: str, count: int) -> str:
+        one, several = _DOC_TYPE_COUNTS.get(name, (name, name))
+        return one if count == 1 else several
+
+    return ", ".join(f"{count} {label(name, count)}" for name, count in sorted(counter.items()))
 
 
 def _bold(text: str) -> str:
