@@ -236,10 +236,15 @@ def test_a_failed_run_keeps_the_previous_index(corpus_index, tmp_path):
     assert run("search", "Frivilligbørs", "--index", index_dir).exit_code == 0
 
 
-def test_usage_errors_exit_2(tmp_path):
-    assert run("index", tmp_path / "finnes-ikke").exit_code == 2
+def test_usage_errors_exit_2_and_speak_norwegian(tmp_path):
+    missing = run("index", tmp_path / "finnes-ikke")
+    assert missing.exit_code == 2 and "finnes ikke" in missing.output and "Bruk: cli index" in missing.output  # CliRunner names the program after the function
     assert run("search").exit_code == 2
-    assert run("search", "x", "--limit", "0").exit_code == 2
+    too_few = run("search", "x", "--limit", "0")
+    assert too_few.exit_code == 2 and "Feil: Ugyldig verdi for '-n' / '--limit'" in too_few.output
+    unknown = run("serch", "x")
+    assert unknown.exit_code == 2 and "Ukjent kommando «serch»" in unknown.output
+    assert "Vis denne hjelpeteksten og avslutt." in run("--help").output
 
 
 def test_every_command_has_help_with_examples():

@@ -14,8 +14,10 @@ from pathlib import Path
 
 import click
 
-from . import __version__
+from . import __version__, cli_messages
 from .errors import SokbaseError
+
+cli_messages.install()
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
 
