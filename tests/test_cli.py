@@ -179,10 +179,12 @@ def test_queries_file_prints_json_lines(corpus_index, tmp_path):
     assert result.exit_code == 2
 
 
-def test_csv_output(corpus_index):
+def test_csv_output_opens_in_norwegian_excel(corpus_index):
     result = run("search", "frafall", "--index", corpus_index, "--format", "csv")
-    rows = list(csv.DictReader(io.StringIO(result.output)))
-    assert rows and rows[0]["rank"] == "1" and rows[0]["title"]
+    assert result.output.startswith("\ufeffsøk;rangering;poeng;")  # UTF-8 mark, semicolons
+    rows = list(csv.DictReader(io.StringIO(result.output.removeprefix("\ufeff")), delimiter=";"))
+    assert rows and rows[0]["rangering"] == "1" and rows[0]["tittel"] and "," in rows[0]["poeng"]
+    assert any("Bergen" in row["kommuner"] for row in rows)
 
 
 def test_show_prints_the_passage_in_context(corpus_index):

@@ -230,7 +230,8 @@ class QueryCommand(click.Command):
 @click.option("--konferanse", help="Bare dokumenter fra konferanser med disse ordene i navnet.")
 @click.option("--year", "--år", "year", type=int, help="Bare dokumenter fra dette året (konferanseår eller dato).")
 @click.option("--type", "doc_type", type=click.Choice(["pdf", "html", "text"]), help="Bare denne dokumenttypen.")
-@click.option("--format", "output_format", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True)
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True,
+              help="text til skjermen, json til andre verktøy, csv til regneark (Excel).")
 @click.option("--json", "as_json", is_flag=True, help="Kortform for --format json.")
 @click.option("--queries", type=click.File("r", encoding="utf-8"), help="Fil med ett søk per linje ('-' for stdin).")
 @reports_errors

@@ -19,10 +19,14 @@ def as_json(results: Results, lines: bool = False) -> str:
     return json.dumps(results.to_dict(), ensure_ascii=False, indent=None if lines else 2)
 
 
+# For Excel as Norwegian offices set it up: semicolons between columns, decimal commas, Norwegian
+# headings, and a byte order mark so that æøå are read as UTF-8. Scripts should read --json.
 CSV_COLUMNS = [
-    "query", "rank", "score", "passage_id", "title", "conference", "conference_date", "conference_venue",
-    "municipalities", "page", "heading", "snippet", "source", "url",
+    "søk", "rangering", "poeng", "avsnitt_id", "tittel", "konferanse", "konferansedato", "konferansested",
+    "kommuner", "side", "overskrift", "utdrag", "kilde", "lenke",
 ]
+CSV_SEPARATOR = ";"
+BYTE_ORDER_MARK = "\ufeff"
 
 
 def _cell(value) -> str:
@@ -33,13 +37,14 @@ def _cell(value) -> str:
 
 def as_csv(all_results: list[Results]) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    buffer.write(BYTE_ORDER_MARK)
+    writer = csv.writer(buffer, delimiter=CSV_SEPARATOR, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for results in all_results:
         for hit in results.hits:
             conference = hit.conference
             writer.writerow([_cell(value) for value in [
-                results.query, hit.rank, hit.score, hit.passage_id, hit.title,
+                results.query, hit.rank, f"{hit.score:.4f}".replace(".", ","), hit.passage_id, hit.title,
                 conference.name if conference else "", (conference.date or "") if conference else "",
                 (conference.venue or "") if conference else "", format_municipalities(hit.municipalities),
                 hit.page or "", hit.heading or "", hit.snippet, hit.source, hit.url or "",
