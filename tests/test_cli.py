@@ -282,6 +282,20 @@ def test_misspelt_words_get_a_did_you_mean(corpus_index):
     assert search_json(corpus_index, "Frivilligbørs")["suggestions"] == []
 
 
+def test_words_found_another_way_are_not_corrected(tmp_path):
+    """KMD finds Kommunal- og moderniseringsdepartementet and Toyen finds Tøyen with no passage
+    holding the word as typed; neither is a typo ("Mente du «kl»?" was offered for KMD)."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "notat.txt").write_text(
+        "Notat\n\nKommunal- og moderniseringsdepartementet besøkte Tøyen og Grønland i mai, kl. 10.\n", encoding="utf-8")
+    index = tmp_path / "index"
+    assert run("index", corpus, "--index", index).exit_code == 0
+    for query in ["KMD", "Toyen", "Gronland"]:
+        data = search_json(index, query)
+        assert data["hits"] and data["suggestions"] == [], query
+
+
 def test_report_says_why_when_nothing_could_be_indexed(tmp_path):
     empty = tmp_path / "tom"
     empty.mkdir()

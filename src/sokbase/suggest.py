@@ -11,7 +11,6 @@ from whoosh import query as wq
 
 WORD = re.compile(r"\w+")
 FIELD = "content"
-MAX_EDITS = 2
 
 
 def suggest(searcher, analyzer, query: str) -> list[str]:
@@ -19,13 +18,17 @@ def suggest(searcher, analyzer, query: str) -> list[str]:
     reader = searcher.reader()
     for word in dict.fromkeys(WORD.findall(query)):
         terms = [token.text for token in analyzer(word, mode="query")]
-        if not terms or reader.doc_frequency(FIELD, terms[0]) > 0:
+        # A word found as itself, a compound part, without æøå or as a body's other name is no typo.
+        if not terms or any(reader.doc_frequency(FIELD, term) > 0 for term in terms):
+            continue
+        edits = _edits(word)
+        if not edits:
             continue
         # Place names are indexed whole, other words as stems: look near both forms of the word.
         candidates = [
             found
             for form in dict.fromkeys([terms[0], word.lower()])
-            for found in searcher.suggest(FIELD, form, limit=1, maxdist=MAX_EDITS, prefix=1)
+            for found in searcher.suggest(FIELD, form, limit=1, maxdist=edits, prefix=1)
         ]
         surface = _surface_form(searcher, analyzer, candidates[0]) if candidates else None
         if surface and surface.lower() != word.lower():
@@ -34,6 +37,12 @@ def suggest(searcher, analyzer, query: str) -> list[str]:
         return []
     corrected = WORD.sub(lambda match: corrections.get(match.group(0), match.group(0)), query)
     return [corrected]
+
+
+def _edits(word: str) -> int:
+    """How far a correction may be from the word, as Elasticsearch's fuzziness AUTO: one letter in
+    words of three to five letters (KMD is not a typo of kl), two in longer ones, none in shorter."""
+    return 0 if len(word) <= 2 else 1 if len(word) <= 5 else 2
 
 
 def _surface_form(searcher, analyzer, term: str) -> str | None:
