@@ -2,6 +2,7 @@
 import csv
 import io
 import json
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -280,6 +281,14 @@ def test_misspelt_words_get_a_did_you_mean(corpus_index):
     out = run("search", "barnefamiler Trondhjem", "--index", corpus_index).output
     assert "Mente du «barnefamilier Trondheim»?" in out
     assert search_json(corpus_index, "Frivilligbørs")["suggestions"] == []
+
+
+def test_show_json_is_the_passage_and_index_json_names_folders_in_full(corpus_index, tmp_path, monkeypatch):
+    passage = json.loads(run("show", "2735ec50d0b8-6", "--index", corpus_index, "--json").output)
+    assert passage["passage_id"] == "2735ec50d0b8-6" and "rank" not in passage and "score" not in passage
+    monkeypatch.chdir(CORPUS.parent)
+    report = json.loads(run("index", "corpus", "--index", tmp_path / "index", "--json").stdout)
+    assert report["corpus"] == str(CORPUS) and Path(report["index_dir"]).is_absolute()
 
 
 def test_words_found_another_way_are_not_corrected(tmp_path):

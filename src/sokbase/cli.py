@@ -324,7 +324,7 @@ def show(passage_id, index_dir, context, as_json) -> None:
     with open_index(index_dir) as index:
         found = index.passage(passage_id, context=context)
     if as_json:
-        data = found.hit.to_dict()
+        data = {key: value for key, value in found.hit.to_dict().items() if key not in ("rank", "score")}  # no search ranked it
         data["before"] = [p.text for p in found.before]
         data["after"] = [p.text for p in found.after]
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))

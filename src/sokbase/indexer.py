@@ -113,7 +113,7 @@ def build_index(
     if not corpus.is_dir():
         raise NothingToIndexError(f"Fant ikke katalogen {corpus}.")
     limits = Limits(jobs=max(1, jobs or os.cpu_count() or 1), timeout=timeout, max_bytes=int(max_file_mb * 2**20))
-    report = IndexReport(corpus=str(corpus), index_dir=str(index_dir))
+    report = IndexReport(corpus=str(corpus.resolve()), index_dir=str(index_dir.resolve()))  # a cron log names the folders in full
     with IndexLock(index_dir, wait=wait) as lock:
         if lock.recovered_from:
             report.notices.append(f"Tok over låsen etter en indeksering som ble avbrutt (pid {lock.recovered_from}).")
