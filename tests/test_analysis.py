@@ -43,6 +43,7 @@ def test_stop_list_keeps_words_that_carry_meaning():
         assert word not in NORWEGIAN_STOP_WORDS
         assert analyze(word), word
     assert analyze("og i på som det er") == []
+    assert analyze("Hvilket år ble planen vedtatt?") == analyze("år ble planen vedtatt")
 
 
 def test_no_english_stop_words_sneak_in():
