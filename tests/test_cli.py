@@ -111,6 +111,13 @@ def test_a_phrase_with_stop_words_in_it_finds_the_text(corpus_index, phrase, sou
     assert phrase.lower() in " ".join(hits[0]["text"].split()).lower()
 
 
+def test_a_year_range_keeps_what_each_word_finds(corpus_index):
+    """A range beside the words must not strip the words' compound parts (levekår in levekårsutfordringer)."""
+    one_year = search_json(corpus_index, "levekår år:2024")["total"]
+    assert one_year > 0 and search_json(corpus_index, "levekår år:[2020 TO 2024]")["total"] >= one_year
+    assert search_json(corpus_index, "levekår år:2024?")["total"] == one_year  # a question mark ends the question
+
+
 def test_a_document_type_typed_in_the_query_is_read_as_the_option_is(corpus_index):
     assert search_json(corpus_index, "områdesatsinger type:PDF")["hits"][0]["source"] == PROGRAMME_2024
     result = run("search", "områdesatsinger type:docx", "--index", corpus_index)

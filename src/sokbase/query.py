@@ -73,11 +73,11 @@ class QueryParser:
 
     def parse(self, text: str, match_all: bool = True) -> ParsedQuery:
         text = _check(text)
-        for year in _YEAR_VALUE.findall(re.sub(r'"[^"]*"', " ", text)):  # not inside a phrase
+        cleaned = _QUESTION_MARK.sub("", text)
+        for year in _YEAR_VALUE.findall(re.sub(r'"[^"]*"', " ", cleaned)):  # not inside a phrase
             if not re.fullmatch(r"\d{4}\)*", year):
                 raise QueryError(f"Året må være et årstall med fire sifre, f.eks. år:2024 (ikke «{_short(year, 20)}»).")
         parser = self._all if match_all else self._any
-        cleaned = _QUESTION_MARK.sub("", text)
         try:
             parsed = parser.parse(cleaned)
         except Exception:  # Whoosh raises assorted errors on odd syntax; its wording means nothing to a user
@@ -140,15 +140,13 @@ def _weigh_extras(node: wq.Query) -> wq.Query:
     terms = node.subqueries
     if not any(is_extra(getattr(t, "text", None)) for t in terms):
         return node
-    if not all(type(t) is wq.Term for t in terms):  # a prefix or wildcard: the word as typed only
-        kept = [t for t in terms if not is_extra(getattr(t, "text", None))]
-        return kept[0] if len(kept) == 1 else node.__class__(kept)
     groups: list[list[wq.Query]] = []
     for term in terms:
-        if is_extra(term.text) and groups:
+        if not is_extra(getattr(term, "text", None)):
+            groups.append([term])  # a word, or a wildcard, phrase or year range beside the words
+        elif type(term) is wq.Term and groups and type(groups[-1][0]) is wq.Term:
             groups[-1].append(wq.Term(term.fieldname, term.text, boost=term.boost * EXTRA_WEIGHTS[term.text[0]]))
-        elif not is_extra(term.text):
-            groups.append([term])
+        # else the extra of a wildcard (+områd*): a wildcard is the word as typed only
     words = [wq.Or(group) if len(group) > 1 else group[0] for group in groups]
     if len(words) == 1:
         return words[0]

@@ -38,7 +38,7 @@ def _cell(value) -> str:
 def as_csv(all_results: list[Results]) -> str:
     buffer = io.StringIO()
     buffer.write(BYTE_ORDER_MARK)
-    writer = csv.writer(buffer, delimiter=CSV_SEPARATOR, lineterminator="\r\n")
+    writer = csv.writer(buffer, delimiter=CSV_SEPARATOR, lineterminator="\n")  # stdout on Windows adds the \r
     writer.writerow(CSV_COLUMNS)
     for results in all_results:
         for hit in results.hits:
