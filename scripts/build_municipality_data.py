@@ -198,9 +198,11 @@ def add_former_names(kommuner: dict[str, Kommune], historical: list[dict[str, st
         if former.startswith("notmainland"):
             continue
         found = successors(former, kommuner, merged_into, names)
-        # A number in old records means one kommune today only when the former one was not split up.
-        if len(found) == 1 and former not in kommuner:
-            (number,) = found
+        # A number in old records means one kommune today only when nothing it went into was split
+        # up later: Haram 1534 went into Ålesund 1507 (2020), which split into 1508 and 1580 (2024).
+        every = successors(former, kommuner, merged_into, names, split_goes_on=False)
+        if len(every) == 1 and former not in kommuner:
+            (number,) = every
             if former not in kommuner[number].former_numbers:
                 kommuner[number].former_numbers.append(former)
         if name in taken:
@@ -211,18 +213,21 @@ def add_former_names(kommuner: dict[str, Kommune], historical: list[dict[str, st
 
 
 def successors(
-    number: str, kommuner: dict[str, Kommune], merged_into: dict[str, list[str]], names: dict[str, str]
+    number: str, kommuner: dict[str, Kommune], merged_into: dict[str, list[str]], names: dict[str, str],
+    split_goes_on: bool = True,
 ) -> set[str]:
-    """The 2024 kommuner a former one ended up in, following chains (0602 → 3005 → 3301) and splits."""
+    """The 2024 kommuner a former one ended up in, following chains (0602 → 3005 → 3301) and splits;
+    with `split_goes_on`, a split kommune goes on in the part that kept its name (see continuations)."""
+    step = (lambda n: continuations(n, merged_into[n], names)) if split_goes_on else (lambda n: list(merged_into[n]))
     found: set[str] = set()
-    pending, seen = continuations(number, merged_into[number], names), {number}
+    pending, seen = step(number), {number}
     while pending:
         target = pending.pop()
         if target in kommuner:
             found.add(target)
         elif target not in seen:
             seen.add(target)
-            pending += continuations(target, merged_into[target], names)
+            pending += step(target)
     if not found:
         raise SystemExit(f"former kommune {number} leads to no 2024 kommune")
     return found
