@@ -45,29 +45,45 @@ class DocumentScorer:
         self._live = sum(len(numbers) for numbers in self._passages.values())
         self._average_length = reader.field_length(FIELD) / max(1, len(self._passages))
         self._lengths: dict[str, int] = {}
+        self._ranges: dict[str, list[tuple[int, int]]] = {}
         self._frequencies: dict[str, float] = {}
 
     def scores(self, words: Iterable[str], doc_ids: Iterable[str]) -> dict[str, float]:
         documents = {doc_id: 0.0 for doc_id in doc_ids if doc_id in self._passages}
-        docnums = sorted(docnum for doc_id in documents for docnum in self._passages[doc_id])
+        # A document's passages are numbered in runs (one per segment it was written to), so a word's
+        # postings are read only where the documents are: long reports cost what their matches cost.
+        runs = sorted((start, end, doc_id) for doc_id in documents for start, end in self._runs(doc_id))
         for word in set(words):
             if (FIELD, word) not in self._reader:
                 continue
             idf = self._idf(word)
             frequencies = dict.fromkeys(documents, 0.0)
             postings = self._reader.postings(FIELD, word)
-            for docnum in docnums:
+            for start, end, doc_id in runs:
                 if not postings.is_active():
                     break
-                if postings.id() < docnum:
-                    postings.skip_to(docnum)
-                if postings.is_active() and postings.id() == docnum:
-                    frequencies[self._doc_ids[docnum]] += postings.weight()
+                if postings.id() < start:
+                    postings.skip_to(start)
+                while postings.is_active() and postings.id() <= end:
+                    frequencies[doc_id] += postings.weight()
+                    postings.next()
             for doc_id, frequency in frequencies.items():
                 if frequency:
                     norm = K1 * (1 - B + B * self._length(doc_id) / self._average_length)
                     documents[doc_id] += idf * frequency * (K1 + 1) / (frequency + norm)
         return documents
+
+    def _runs(self, doc_id: str) -> list[tuple[int, int]]:
+        found = self._ranges.get(doc_id)
+        if found is None:
+            found = []
+            for docnum in self._passages[doc_id]:  # ascending
+                if found and found[-1][1] == docnum - 1:
+                    found[-1] = (found[-1][0], docnum)
+                else:
+                    found.append((docnum, docnum))
+            self._ranges[doc_id] = found
+        return found
 
     def _idf(self, word: str) -> float:
         found = self._frequencies.get(word)

@@ -202,7 +202,8 @@ class SearchIndex:
             raise QueryError(f"Antall treff må være mellom 1 og {MAX_LIMIT}.")
         filters = self._filters(kommune, konferanse, year, doc_type)
         parsed, rows, matched_all, (total, exact) = self._matching(query, filters, limit + offset)
-        rows = context.rerank(rows, self._document_scores(parsed.query, rows))
+        if offset < context.WINDOW:  # later pages show rows the re-ranking leaves in place
+            rows = context.rerank(rows, self._document_scores(parsed.query, rows))
         matcher = _matcher(parsed.query)
         hits = [
             self._hit(rank, score, fields, matcher, all_terms)
