@@ -206,3 +206,19 @@ def test_pages_list_the_passages_the_longer_list_does(index):
         whole = [hit.passage_id for hit in index.search(query, limit=40).hits]
         pages = [hit.passage_id for offset in range(0, 40, 10) for hit in index.search(query, limit=10, offset=offset).hits]
         assert pages == whole, query
+
+
+def test_pages_agree_when_many_passages_score_the_same(tmp_path):
+    """Forty-five notes say the same; which of them Whoosh keeps for the last places depends on how
+    many it is asked for, so pages of 7 disagreed with one list of 42 until ties were taken whole."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for number in range(45):
+        (corpus / f"notat-{number:02}.txt").write_text(
+            f"Notat {number}\n\nLevekår og bolig i bydelen ble drøftet på møtet.\n", encoding="utf-8")
+    sokbase.build_index(corpus, tmp_path / "index", jobs=1)
+    with sokbase.open_index(tmp_path / "index") as index:
+        for query in ("levekår", "levekår bolig møtet"):
+            whole = [hit.passage_id for hit in index.search(query, limit=42).hits]
+            pages = [hit.passage_id for offset in range(0, 42, 7) for hit in index.search(query, limit=7, offset=offset).hits]
+            assert len(set(whole)) == 42 and pages == whole, query

@@ -40,6 +40,7 @@ COMMON_PART_MIN = 100  # passages: below this a part costs too little to leave o
 COUNT_UP_TO = 100
 FEW_HITS = 3  # below this many passages, a corrected query is suggested
 SIMILAR_KEY_TERMS = 12  # words taken from a passage to find others like it
+TIES_UP_TO = 400  # passages collected at most to complete a tie across the last place asked for
 
 log = logging.getLogger(__name__)
 
@@ -362,7 +363,15 @@ class SearchIndex:
             # Whoosh's NOT steps over the passages its reader reports deleted, expecting posting lists
             # without them; the ranking searcher's still hold them (`elg NOT registrert`).
             searcher, mask = self._searcher, None
-        return searcher.search(query, limit=limit, mask=mask)
+        # Of passages with equal scores, Whoosh keeps those it met first, and which ones reach the
+        # last places depends on how many it was asked for; _rows orders ties by passage id. So a
+        # tie across the last place is collected whole, and every page is cut from one order.
+        wanted = limit
+        results = searcher.search(query, limit=wanted + 1, mask=mask)
+        while wanted < TIES_UP_TO and results.scored_length() > limit and _tied(results, limit):
+            wanted *= 2
+            results = searcher.search(query, limit=wanted + 1, mask=mask)
+        return results
 
     def _filters(self, kommune, konferanse, year, doc_type) -> wq.Query | None:
         clauses: list[wq.Query] = []
@@ -629,6 +638,11 @@ def _idle_extra(node: wq.Query, reader) -> bool:
         and is_extra(node.text)
         and (node.fieldname != "content" or reader.doc_frequency(node.fieldname, node.text) == 0)
     )
+
+
+def _tied(results, limit: int) -> bool:
+    """Whether the passage after the `limit` best scores the same as the last of them."""
+    return round(results.score(limit - 1), 6) == round(results.score(limit), 6)
 
 
 def _rows(results, all_terms: bool) -> list[tuple[float, dict, bool]]:
