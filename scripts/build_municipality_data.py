@@ -198,11 +198,9 @@ def add_former_names(kommuner: dict[str, Kommune], historical: list[dict[str, st
         if former.startswith("notmainland"):
             continue
         found = successors(former, kommuner, merged_into, names)
-        # A number in old records means one kommune today only when nothing it went into was split
-        # up later: Haram 1534 went into Ålesund 1507 (2020), which split into 1508 and 1580 (2024).
-        every = successors(former, kommuner, merged_into, names, split_goes_on=False)
-        if len(every) == 1 and former not in kommuner:
-            (number,) = every
+        # A number in old records names one kommune today unless the former kommune was split up.
+        if len(found) == 1 and former not in kommuner:
+            (number,) = found
             if former not in kommuner[number].former_numbers:
                 kommuner[number].former_numbers.append(former)
         if name in taken:
@@ -213,12 +211,10 @@ def add_former_names(kommuner: dict[str, Kommune], historical: list[dict[str, st
 
 
 def successors(
-    number: str, kommuner: dict[str, Kommune], merged_into: dict[str, list[str]], names: dict[str, str],
-    split_goes_on: bool = True,
+    number: str, kommuner: dict[str, Kommune], merged_into: dict[str, list[str]], names: dict[str, str]
 ) -> set[str]:
-    """The 2024 kommuner a former one ended up in, following chains (0602 → 3005 → 3301) and splits;
-    with `split_goes_on`, a split kommune goes on in the part that kept its name (see continuations)."""
-    step = (lambda n: continuations(n, merged_into[n], names)) if split_goes_on else (lambda n: list(merged_into[n]))
+    """The 2024 kommuner a former one ended up in, following chains (0602 → 3005 → 3301) and splits."""
+    step = lambda n: continuations(n, merged_into[n], names, origin=names[number])  # noqa: E731
     found: set[str] = set()
     pending, seen = step(number), {number}
     while pending:
@@ -233,11 +229,17 @@ def successors(
     return found
 
 
-def continuations(number: str, targets: list[str], names: dict[str, str]) -> list[str]:
-    """Where a kommune that was split went on: Ålesund 1507 split off Haram in 2024 but goes on
-    as Ålesund 1508, so the kommuner merged into 1507 in 2020 are in 1508 today."""
-    same_name = [target for target in targets if names.get(target) == names[number]]
-    return same_name or list(targets)
+def continuations(number: str, targets: list[str], names: dict[str, str], origin: str) -> list[str]:
+    """Where a kommune that was split went on, for a former kommune called `origin` inside it.
+
+    Ålesund 1507 (2020–2023) split into Ålesund 1508 and Haram 1580: Haram 1534, merged into 1507
+    in 2020, is Haram 1580 again; Ørskog 1523 and old Ålesund 1504 are in Ålesund 1508, the part that
+    kept the name. A split where no part has either name (Snillfjord 5012) leads to every part."""
+    for name in (origin, names[number]):
+        same_name = [target for target in targets if names.get(target) == name]
+        if same_name:
+            return same_name
+    return list(targets)
 
 
 def read_places(path: Path, kommuner: dict[str, Kommune]) -> list[Place]:

@@ -222,3 +222,37 @@ def test_pages_agree_when_many_passages_score_the_same(tmp_path):
             whole = [hit.passage_id for hit in index.search(query, limit=42).hits]
             pages = [hit.passage_id for offset in range(0, 42, 7) for hit in index.search(query, limit=7, offset=offset).hits]
             assert len(set(whole)) == 42 and pages == whole, query
+
+
+def test_a_word_and_its_extras_score_the_same_however_many_hits_are_asked_for():
+    """Whoosh's AndMaybeMatcher left its optional side behind when skipping inside an AND, and a
+    passage lost the part of its score that its word's extras give (sokbase.whoosh_fixes)."""
+    from whoosh.matching import AndMaybeMatcher, ListMatcher
+
+    import sokbase.search  # noqa: F401  (applies the fix)
+
+    matcher = AndMaybeMatcher(ListMatcher([1, 5, 9], all_weights=2.0), ListMatcher([4, 5], all_weights=1.0))
+    matcher.skip_to(3)
+    assert matcher.id() == 5 and matcher.score() == 3.0
+
+
+def test_a_word_found_only_in_a_few_long_reports_keeps_its_document_weight(tmp_path, monkeypatch):
+    """Document frequencies of common words are estimated; a word in many passages of a few documents
+    must still be counted, or the words that mark a report would weigh nothing at document level."""
+    from sokbase import context
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    long_report = "\n\n".join(f"Avsnitt {n} om bostøtte og husleie i kommunen, med tall for året." for n in range(12))
+    for number in range(2):
+        (corpus / f"rapport-{number}.txt").write_text(f"Rapport {number}\n\n{long_report}\n", encoding="utf-8")
+    for number in range(20):
+        (corpus / f"notat-{number}.txt").write_text(f"Notat {number}\n\nKommunen drøftet planen for året.\n", encoding="utf-8")
+    sokbase.build_index(corpus, tmp_path / "index", jobs=1)
+    monkeypatch.setattr(context, "EXACT_UP_TO", 1)  # every word counts as common
+    monkeypatch.setattr(context, "CLUSTERED_UP_TO", 5)
+    with sokbase.open_index(tmp_path / "index") as index:
+        index.search("bostøtte")
+        scorer = index._context
+        assert scorer._document_frequency("bostøtt") == 2  # two reports, however many passages
+        assert scorer._document_frequency("kommun") >= 5  # in every document: estimated, at least what was counted

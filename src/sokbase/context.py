@@ -5,7 +5,7 @@ only through the article's other passages, and several documents may share a sub
 passages are therefore re-ranked by their own BM25 score plus that of their document, both scaled
 to the best in the list (Callan 1994; Bendersky and Kurland 2008, "passage + document evidence").
 The document score is BM25 over all of a document's passages taken together, with the document
-frequency of the word counted in documents (estimated for words in many passages).
+frequency of the word counted in documents (estimated for words in thousands of documents).
 
 Measured on NorQuAD train (3,808 questions), top 30 re-ranked with the document weighing 0.75:
 document MRR@10 .908 → .914 (paired difference +.0067, standard error .0014), answer@5
@@ -26,7 +26,8 @@ WINDOW = 30  # best passages re-ranked: the 31st onwards keep their order, so ev
 WEIGHT = 0.75  # of the best document score, against 1 for the best passage score
 FIELD = "content"
 MAX_CACHED = 100_000  # words whose document frequency is remembered per generation
-EXACT_UP_TO = 2_000  # passages: a word in more has its document frequency estimated
+EXACT_UP_TO = 2_000  # passages: a word in more has its documents counted only while they are few
+CLUSTERED_UP_TO = 50  # documents: a word in more passages and documents has its document count estimated
 
 
 class DocumentScorer:
@@ -96,14 +97,30 @@ class DocumentScorer:
         return log(1 + (documents - found + 0.5) / (found + 0.5))
 
     def _document_frequency(self, word: str) -> float:
-        """In how many documents the word occurs: counted up to EXACT_UP_TO passages, estimated
-        above that as if its passages were spread at random over the documents. Counting a word of
-        30,000 passages took milliseconds per new word, and such a word weighs next to nothing."""
+        """In how many documents the word occurs. Counted for a word of up to EXACT_UP_TO passages; for
+        a more common one, counted a document at a time (its run of passages skipped once the word is
+        found in it) up to CLUSTERED_UP_TO documents, so that a word found only in a few long reports
+        keeps its weight; beyond that estimated as if its passages were spread at random over the
+        documents. Counting every passage of a common word took milliseconds per new word, for a
+        weight near zero."""
         passages = self._reader.doc_frequency(FIELD, word)
         if passages <= EXACT_UP_TO:
             return len({self._doc_ids[n] for n in self._reader.postings(FIELD, word).all_ids()})
-        documents, share = len(self._passages), min(1.0, passages / max(1, self._live))
-        return documents * (1 - (1 - share) ** (self._live / documents))
+        postings = self._reader.postings(FIELD, word)
+        documents = 0
+        while postings.is_active() and documents < CLUSTERED_UP_TO:
+            documents += 1
+            postings.skip_to(self._run_end(postings.id()) + 1)
+        if not postings.is_active():
+            return documents
+        share = min(1.0, passages / max(1, self._live))
+        return max(documents, len(self._passages) * (1 - (1 - share) ** (self._live / len(self._passages))))
+
+    def _run_end(self, docnum: int) -> int:
+        for start, end in self._runs(self._doc_ids[docnum]):
+            if start <= docnum <= end:
+                return end
+        return docnum
 
     def _length(self, doc_id: str) -> int:
         if doc_id not in self._lengths:

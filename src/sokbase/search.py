@@ -18,7 +18,7 @@ from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.matching import IntersectionMatcher, WrappingMatcher
 
-from . import context, storage
+from . import context, storage, whoosh_fixes
 from .analysis import PART, is_extra
 from .errors import IndexOutdatedError, PassageNotFoundError, QueryError, SokbaseError
 from .models import Conference, Hit, Municipality, Passage, Results
@@ -42,6 +42,7 @@ FEW_HITS = 3  # below this many passages, a corrected query is suggested
 SIMILAR_KEY_TERMS = 12  # words taken from a passage to find others like it
 
 log = logging.getLogger(__name__)
+whoosh_fixes.apply()
 
 
 @dataclass(frozen=True)
