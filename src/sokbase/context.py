@@ -36,24 +36,20 @@ class DocumentScorer:
     What a document's score needs beyond the postings (its passages, its length, in how many
     documents a word occurs) is worked out on first use and remembered for the generation."""
 
-    def __init__(self, reader, doc_ids: list[str]):
+    def __init__(self, reader, runs: dict[str, list[tuple[int, int]]], doc_ids: list[str]):
         self._reader = reader
+        self._runs = runs  # a document's live passages, as runs of consecutive passage numbers
         self._doc_ids = doc_ids  # by passage number; "" for a deleted passage
-        self._passages: dict[str, list[int]] = {}
-        for docnum, doc_id in enumerate(doc_ids):
-            if doc_id:
-                self._passages.setdefault(doc_id, []).append(docnum)
-        self._live = sum(len(numbers) for numbers in self._passages.values())
-        self._average_length = reader.field_length(FIELD) / max(1, len(self._passages))
+        self._live = reader.doc_count()
+        self._average_length = reader.field_length(FIELD) / max(1, len(runs))
         self._lengths: dict[str, int] = {}
-        self._ranges: dict[str, list[tuple[int, int]]] = {}
         self._frequencies: dict[str, float] = {}
 
     def scores(self, words: Iterable[str], doc_ids: Iterable[str]) -> dict[str, float]:
-        documents = {doc_id: 0.0 for doc_id in doc_ids if doc_id in self._passages}
+        documents = {doc_id: 0.0 for doc_id in doc_ids if doc_id in self._runs}
         # A document's passages are numbered in runs (one per segment it was written to), so a word's
         # postings are read only where the documents are: long reports cost what their matches cost.
-        runs = sorted((start, end, doc_id) for doc_id in documents for start, end in self._runs(doc_id))
+        runs = sorted((start, end, doc_id) for doc_id in documents for start, end in self._runs[doc_id])
         for word in set(words):
             if (FIELD, word) not in self._reader:
                 continue
@@ -74,18 +70,6 @@ class DocumentScorer:
                     documents[doc_id] += idf * frequency * (K1 + 1) / (frequency + norm)
         return documents
 
-    def _runs(self, doc_id: str) -> list[tuple[int, int]]:
-        found = self._ranges.get(doc_id)
-        if found is None:
-            found = []
-            for docnum in self._passages[doc_id]:  # ascending
-                if found and found[-1][1] == docnum - 1:
-                    found[-1] = (found[-1][0], docnum)
-                else:
-                    found.append((docnum, docnum))
-            self._ranges[doc_id] = found
-        return found
-
     def _idf(self, word: str) -> float:
         found = self._frequencies.get(word)
         if found is None:
@@ -93,7 +77,7 @@ class DocumentScorer:
             if len(self._frequencies) >= MAX_CACHED:
                 self._frequencies.clear()
             self._frequencies[word] = found
-        documents = len(self._passages)
+        documents = len(self._runs)
         return log(1 + (documents - found + 0.5) / (found + 0.5))
 
     def _document_frequency(self, word: str) -> float:
@@ -114,17 +98,19 @@ class DocumentScorer:
         if not postings.is_active():
             return documents
         share = min(1.0, passages / max(1, self._live))
-        return max(documents, len(self._passages) * (1 - (1 - share) ** (self._live / len(self._passages))))
+        return max(documents, len(self._runs) * (1 - (1 - share) ** (self._live / len(self._runs))))
 
     def _run_end(self, docnum: int) -> int:
-        for start, end in self._runs(self._doc_ids[docnum]):
+        for start, end in self._runs[self._doc_ids[docnum]]:
             if start <= docnum <= end:
                 return end
         return docnum
 
     def _length(self, doc_id: str) -> int:
         if doc_id not in self._lengths:
-            self._lengths[doc_id] = sum(self._reader.doc_field_length(n, FIELD, 0) for n in self._passages[doc_id])
+            self._lengths[doc_id] = sum(
+                self._reader.doc_field_length(n, FIELD, 0) for start, end in self._runs[doc_id] for n in range(start, end + 1)
+            )
         return self._lengths[doc_id]
 
 
