@@ -1,4 +1,6 @@
+import logging
 import random
+from pathlib import Path
 
 import pytest
 from reportlab.lib.pagesizes import A4
@@ -394,6 +396,143 @@ def test_markdown_headings_bullets_and_links(tmp_path):
         ("bullet", 0, "Møteplasser"),
         ("bullet", 0, "Boliger"),
     ]
+
+
+def test_markdown_italics_lose_their_asterisks_but_bullets_and_sums_keep_theirs(tmp_path):
+    text = "# Notat\n\n*Endra med lov 6 jan 1995 nr. 3\n(ikr. 1 feb 1995).* Se _vedlegg_ og 5*3.\n\n* Punkt\n"
+    (tmp_path / "notat.md").write_text(text, encoding="utf-8")
+    assert texts(extract_file(tmp_path / "notat.md", tmp_path))[1:] == [
+        "Endra med lov 6 jan 1995 nr. 3 (ikr. 1 feb 1995). Se vedlegg og 5*3.", "Punkt"
+    ]
+
+
+# --- Markdown front matter ----------------------------------------------------------------------------
+
+LAWS = Path(__file__).parent / "fixtures" / "lover"
+FILM_ACT = "lov-1987-05-15-21.md"  # Lovdata, NLOD 2.0: see fixtures/lover/LICENSE
+
+
+def markdown(tmp_path, text, name="notat.md"):
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    return extract_file(tmp_path / name, tmp_path)
+
+
+def test_a_law_takes_its_title_short_title_ministry_and_dates_from_the_front_matter():
+    law = extract_file(LAWS / FILM_ACT, LAWS)
+    assert law.title == "Lov om film og videogram"
+    assert law.short_title == "Film- og videogramlova – filml"
+    assert law.publisher == "Kultur- og likestillingsdepartementet"
+    assert (law.date, law.modified) == ("1988-01-01", "2022-01-01")
+    assert law.url is None  # an ELI path is not known to resolve on lovdata.no
+
+
+def test_a_law_shows_no_front_matter_and_keeps_its_heading_levels():
+    law = extract_file(LAWS / FILM_ACT, LAWS)
+    body = "\n".join(texts(law))
+    assert "---" not in body and "tittel" not in body and "departement:" not in body
+    assert "*" not in body  # Lovdata's amendment notes are in italics
+    headings = [(block.level, block.text) for block in law.blocks if block.kind == "heading"]
+    assert headings[:3] == [
+        (1, "Lov om film og videogram"),
+        (2, "Kapittel I. Innleiande reglar"),
+        (4, "§ 1. Verkeområde og definisjonar"),
+    ]
+    assert len([text for level, text in headings if level == 4 and text.startswith("§ ")]) == 18
+
+
+@pytest.mark.parametrize(
+    "in_force, date",
+    [
+        ('"2009-07-01, 2010-07-01, 2013-01-01"', "2009-07-01"),
+        ('"1993-09-15, 1993-03-12 (§ 30)"', "1993-09-15"),
+        ('"Kongen bestemmer, 2020-01-01"', "2020-01-01"),
+        ('"Kongen bestemmer"', None),
+        ('""', None),
+        ("2024-09-27", "2024-09-27"),  # unquoted: YAML reads it as a date
+    ],
+)
+def test_the_in_force_date_is_the_first_date_given(tmp_path, in_force, date):
+    document = markdown(tmp_path, f"---\ntittel: Lov om noe\nikrafttredelse: {in_force}\n---\n\n§ 1. Tekst.\n")
+    assert document.date == date
+
+
+def test_front_matter_in_english_with_a_folded_title_authors_and_a_url(tmp_path):
+    document = markdown(
+        tmp_path,
+        "---\ntitle: >\n  Boligsosialt arbeid\n  i Groruddalen\ndate: 2024-05-02\n"
+        "author:\n  - Ola Nordmann\n  - Kari Nordmann\nurl: https://example.no/notat\ntags: [bolig]\n---\n"
+        "Tekst om bostøtte.\n",
+    )
+    assert (document.title, document.date, document.publisher, document.url) == (
+        "Boligsosialt arbeid i Groruddalen", "2024-05-02", "Ola Nordmann, Kari Nordmann", "https://example.no/notat"
+    )
+    assert texts(document) == ["Tekst om bostøtte."]
+
+
+def test_front_matter_is_found_after_a_byte_order_mark_and_with_windows_line_ends(tmp_path):
+    text = "\ufeff---\r\ntittel: Husleieloven\r\n---\r\n\r\n# Husleieloven\r\n\r\nLoven gjelder leie.\r\n"
+    (tmp_path / "lov.md").write_bytes(text.encode("utf-8"))
+    document = extract_file(tmp_path / "lov.md", tmp_path)
+    assert (document.title, texts(document)) == ("Husleieloven", ["Husleieloven", "Loven gjelder leie."])
+
+
+@pytest.mark.parametrize(
+    "front_matter",
+    [
+        'tittel: "uavsluttet\nkorttittel: x',  # not YAML
+        "tittel: Lov\nikrafttredelse: 2024-13-45",  # a date that cannot be
+        "tittel: " + "[" * 3000 + "]" * 3000,  # nested deeper than the parser's recursion
+    ],
+)
+def test_broken_front_matter_is_dropped_and_the_file_still_read(tmp_path, caplog, front_matter):
+    caplog.set_level(logging.DEBUG, logger="sokbase")
+    document = markdown(tmp_path, f"---\n{front_matter}\n---\n# Overskrift\n\nTekst.\n")
+    assert (document.title, document.short_title, texts(document)) == ("Overskrift", None, ["Overskrift", "Tekst."])
+    assert "notat.md: front matter er ikke gyldig YAML" in caplog.text
+
+
+def test_front_matter_too_long_to_be_metadata_is_dropped_unread(tmp_path, caplog):
+    caplog.set_level(logging.DEBUG, logger="sokbase")
+    keys = "".join(f"felt{number}: verdi\n" for number in range(10_000))
+    document = markdown(tmp_path, f"---\ntittel: Lov\n{keys}---\n# Overskrift\n\nTekst.\n")
+    assert (document.title, texts(document)) == ("Overskrift", ["Overskrift", "Tekst."])
+    assert "front matter er for lang" in caplog.text
+
+
+@pytest.mark.parametrize("front_matter", ["", "- en liste\n- ikke nøkler", "bare en setning"])
+def test_empty_or_keyless_front_matter_gives_nothing_and_is_not_text(tmp_path, front_matter):
+    document = markdown(tmp_path, f"---\n{front_matter}\n---\n# Overskrift\n\nTekst.\n")
+    assert (document.title, document.date, texts(document)) == ("Overskrift", None, ["Overskrift", "Tekst."])
+
+
+def test_front_matter_in_a_text_file_is_text(tmp_path):
+    (tmp_path / "notat.txt").write_text("---\ntittel: Ikke metadata\n---\n\nTekst.\n", encoding="utf-8")
+    document = extract_file(tmp_path / "notat.txt", tmp_path)
+    assert document.short_title is None
+    assert "tittel: Ikke metadata" in texts(document)[0]
+
+
+def test_a_thematic_break_further_down_is_not_front_matter(tmp_path):
+    document = markdown(tmp_path, "# Notat\n\n---\ntittel: Annet\n---\n\nTekst.\n")
+    assert document.title == "Notat"
+
+
+def test_a_markdown_file_of_only_front_matter_has_no_text(tmp_path):
+    (tmp_path / "tom.md").write_text("---\ntittel: Lov om ingenting\n---\n\n", encoding="utf-8")
+    assert reason(tmp_path / "tom.md", tmp_path) == "ingen tekst funnet"
+
+
+def test_a_sidecar_overrides_the_front_matter(tmp_path):
+    (tmp_path / "lov.meta.toml").write_text(
+        'short_title = "Husleieloven – husll"\nmodified = 2026-01-01\npublisher = "KDD"\n', encoding="utf-8"
+    )
+    document = markdown(
+        tmp_path, "---\nkorttittel: Husll\ndepartement: KMD\nsist-endret-ikrafttredelse: 2020-01-01\n---\nTekst.\n",
+        name="lov.md",
+    )
+    assert (document.short_title, document.modified, document.publisher) == (
+        "Husleieloven – husll", "2026-01-01", "KDD"
+    )
 
 
 # --- source, hash and sidecar -------------------------------------------------------------------------

@@ -1,5 +1,11 @@
+from pathlib import Path
+
+from sokbase.extract import extract_file
 from sokbase.models import Block, Document
 from sokbase.passages import MAX_WORDS, split_passages
+
+# Lovdata, NLOD 2.0: see fixtures/lover/LICENSE
+FILM_ACT = Path(__file__).parent / "fixtures" / "lover" / "lov-1987-05-15-21.md"
 
 LEAD = (
     "Regjeringen vil legge til rette for gode og inkluderende lokalsamfunn med vekt på sosial "
@@ -55,3 +61,42 @@ def test_page_is_that_of_the_first_block():
         Block(BODY, page=7),
     ]))
     assert passages[0].page == 6
+
+
+def test_a_passage_knows_the_nearest_heading_above_its_own():
+    passages = split_passages(document([
+        Block("Områdesatsinger", kind="heading", level=1),  # the title: a section would say nothing
+        Block("Del I. Byene", kind="heading", level=2),
+        Block(LEAD),
+        Block("Kapittel 1. Oslo", kind="heading", level=3),
+        Block("Groruddalen", kind="heading", level=5),
+        Block(BODY),
+        Block("Tøyen", kind="heading", level=5),
+        Block(BODY),
+        Block("Del II. Tiltak", kind="heading", level=2),
+        Block("Møteplasser", kind="heading", level=4),
+        Block(BODY),
+        Block("Uten kjent nivå", kind="heading"),
+        Block(BODY),
+    ]))
+    assert [(p.section, p.heading) for p in passages] == [
+        (None, "Del I. Byene"),
+        ("Kapittel 1. Oslo", "Groruddalen"),
+        ("Kapittel 1. Oslo", "Tøyen"),
+        ("Del II. Tiltak", "Møteplasser"),
+        (None, "Uten kjent nivå"),
+    ]
+
+
+def test_every_paragraph_of_a_law_carries_its_heading_and_chapter():
+    law = extract_file(FILM_ACT, FILM_ACT.parent)
+    passages = split_passages(law)
+    sections = {p.heading: p.section for p in passages}
+    assert sections["§ 1. Verkeområde og definisjonar"] == "Kapittel I. Innleiande reglar"
+    assert sections["§ 13. Straff"] == "Kapittel V. Strafferettslege sanksjonar"
+    assert sections["§ 17. Ikraftsetjing"] == "Kapittel VI. Gjennomføring av lova"
+    assert sections["Kapittel III. (Oppheva)"] is None  # text right under a chapter heading
+    assert all(p.section.startswith("Kapittel") for p in passages if p.heading.startswith("§"))
+    chapter_notes = [p.heading for p in passages if not p.heading.startswith("§")]
+    assert chapter_notes == ["Kapittel III. (Oppheva)", "Kapittel IV. (Oppheva)"]
+    assert not any("tittel:" in p.text or p.text.startswith("---") for p in passages)

@@ -49,7 +49,9 @@ class Document:
     title: str
     blocks: list[Block]
     url: str | None = None
-    date: str | None = None  # publication date, ISO 8601 (may be just a year or year-month)
+    date: str | None = None  # publication date, ISO 8601 (may be just a year or year-month); a law's in-force date
+    short_title: str | None = None  # as written, e.g. a law's korttittel "Husleieloven – husll"
+    modified: str | None = None  # last amended or in force as amended, ISO 8601
     language: str | None = None
     description: str | None = None
     publisher: str | None = None
@@ -81,6 +83,9 @@ class Passage:
     position: int  # 0-based order within the document
     text: str
     heading: str | None = None
+    # The nearest heading above `heading` of a higher level, e.g. "Kapittel 14. …" for "§ 14-1. …";
+    # never the document's title.
+    section: str | None = None
     page: int | None = None
     municipalities: tuple[Municipality, ...] = ()
 

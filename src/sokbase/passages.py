@@ -1,7 +1,8 @@
 """Split a Document into passages a person can read on their own.
 
 A passage never crosses a heading: it belongs to one section, and carries that section's
-heading, the page its first block is on and its position in the document. Within a section,
+heading, the heading of higher level that encloses it (a law's chapter around its §), the page its
+first block is on and its position in the document. Within a section,
 paragraphs and bullet items are packed together up to a word budget; a paragraph longer than
 the budget is split between sentences.
 """
@@ -19,9 +20,15 @@ TARGET_WORDS = 120
 _SENTENCE_END = re.compile(r"(?<=[.!?:;»”\"])\s+(?=[A-ZÆØÅ0-9«\"•–-])")
 
 
+@dataclass(frozen=True)
+class _Place:
+    heading: str | None = None
+    section: str | None = None
+
+
 @dataclass
 class _Draft:
-    heading: str | None
+    place: _Place
     page: int | None
     lines: list[str] = field(default_factory=list)
     words: int = 0
@@ -38,47 +45,60 @@ def count_words(text: str) -> int:
 
 
 def split_passages(document: Document) -> list[Passage]:
-    drafts = _pack(_sections(document.blocks))
+    drafts = _pack(_sections(document.blocks, document.title))
     return [
         Passage(
             passage_id=passage_id_for(document.doc_id, position),
             doc_id=document.doc_id,
             position=position,
             text="\n".join(draft.lines),
-            heading=draft.heading,
+            heading=draft.place.heading,
+            section=draft.place.section,
             page=draft.page,
         )
         for position, draft in enumerate(drafts)
     ]
 
 
-def _sections(blocks: list[Block]) -> list[tuple[str | None, list[Block]]]:
+def _sections(blocks: list[Block], title: str) -> list[tuple[_Place, list[Block]]]:
     """Group body blocks under the nearest heading above them."""
-    sections: list[tuple[str | None, list[Block]]] = []
-    heading: str | None = None
+    sections: list[tuple[_Place, list[Block]]] = []
+    place = _Place()
+    enclosing: list[Block] = []  # the headings around this point, outermost first, by rising level
     body: list[Block] = []
     for block in blocks:
         if block.kind == "heading":
             if body:
-                sections.append((heading, body))
+                sections.append((place, body))
                 body = []
-            heading = block.text
+            place, enclosing = _enter(block, enclosing, title)
         else:
             body.append(block)
     if body:
-        sections.append((heading, body))
+        sections.append((place, body))
     return sections
 
 
-def _pack(sections: list[tuple[str | None, list[Block]]]) -> list[_Draft]:
+def _enter(heading: Block, enclosing: list[Block], title: str) -> tuple[_Place, list[Block]]:
+    """The place a heading opens, and the headings around what follows it. A heading of unknown
+    level (0) has no section and leaves the others as they were."""
+    if heading.level < 1:
+        return _Place(heading.text), enclosing
+    enclosing = [outer for outer in enclosing if outer.level < heading.level]
+    # The title heading encloses everything; as a section it would say nothing.
+    section = enclosing[-1].text if enclosing and enclosing[-1].text != title else None
+    return _Place(heading.text, section), enclosing + [heading]
+
+
+def _pack(sections: list[tuple[_Place, list[Block]]]) -> list[_Draft]:
     drafts: list[_Draft] = []
-    for heading, body in sections:
-        section_drafts: list[_Draft] = [_Draft(heading, None)]
+    for place, body in sections:
+        section_drafts: list[_Draft] = [_Draft(place, None)]
         for block in body:
             for piece in _pieces(block):
                 current = section_drafts[-1]
                 if current.lines and current.words + count_words(piece) > _budget(current):
-                    current = _Draft(heading, None)
+                    current = _Draft(place, None)
                     section_drafts.append(current)
                 current.add(piece, block.page)
         drafts.extend(_merge_short_tail(section_drafts))

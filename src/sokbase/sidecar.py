@@ -22,7 +22,8 @@ from .textnorm import iso_date
 
 logger = logging.getLogger(__name__)
 
-TEXT_KEYS = ("title", "url", "date", "language", "publisher", "description")
+TEXT_KEYS = ("title", "short_title", "url", "language", "publisher", "description")
+DATE_KEYS = ("date", "modified")
 CONFERENCE_KEYS = ("name", "year", "date", "venue")
 _LINE = re.compile(r"at line (\d+)")
 
@@ -43,7 +44,7 @@ def read_sidecar(path: Path) -> dict[str, Any]:
     raw = _load(meta)
     values: dict[str, Any] = {}
     for key, value in raw.items():
-        if key == "date":
+        if key in DATE_KEYS:
             values[key] = _date(value, key, meta)
         elif key in TEXT_KEYS:
             values[key] = _text(value, key, meta)

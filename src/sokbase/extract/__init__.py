@@ -33,7 +33,9 @@ EXTRACTORS: dict[str, Extractor] = {
 # are limited by page count instead (extract/pdf.py).
 MAX_MARKUP_BYTES = 20 * 2**20
 # Sidecar keys that replace what was found in the file.
-SIDECAR_FIELDS = ("title", "url", "date", "language", "publisher", "description", "conference")
+SIDECAR_FIELDS = (
+    "title", "short_title", "url", "date", "modified", "language", "publisher", "description", "conference"
+)
 
 
 def extract_file(path: Path, root: Path) -> Document:

@@ -1,4 +1,5 @@
-"""Plain text and Markdown → Document: blank lines separate paragraphs, the first line is the title."""
+"""Plain text and Markdown → Document: blank lines separate paragraphs, the first line is the title,
+unless a Markdown file's front matter gives one (front_matter.py)."""
 from __future__ import annotations
 
 import re
@@ -7,12 +8,15 @@ from pathlib import PurePosixPath
 from ..errors import ExtractionError
 from ..models import Block, Document
 from ..textnorm import decode, join_lines, looks_binary, normalize
+from .front_matter import split_front_matter
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 _BULLET = re.compile(r"[-*•]\s+")
 _MD_HEADING = re.compile(r"(#{1,6})\s+(.*?)[\s#]*$")
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MD_EMPHASIS = re.compile(r"\*\*|__")
+# *italic* or _italic_ within one paragraph; not a bullet's "* ", not "5*3" or snake_case.
+_MD_ITALIC = re.compile(r"(?<![\w*])([*_])(?![\s*_])((?:(?!\n\n).)+?)(?<![\s*_])\1(?![\w*])", re.DOTALL)
 TITLE_MAX_CHARS = 150
 
 
@@ -28,18 +32,18 @@ def _extract(data: bytes, source: str, markdown: bool) -> Document:
     text = decode(data)
     if looks_binary(text):
         raise ExtractionError("ikke en lesbar tekstfil (binært innhold)")
-    text = normalize(text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # Before normalising: that strips each line's indentation, which YAML reads as structure.
+    facts, text = split_front_matter(text, source) if markdown else ({}, text)
+    text = normalize(text)
     if markdown:
-        text = _MD_EMPHASIS.sub("", _MD_LINK.sub(r"\1", text))
+        text = _MD_ITALIC.sub(r"\2", _MD_EMPHASIS.sub("", _MD_LINK.sub(r"\1", text)))
     groups = _PARAGRAPH_BREAK.split(text)
     blocks = [block for group in groups for block in _group_blocks(group, markdown)]
-    if blocks and blocks[0].kind == "paragraph" and _is_title_line(groups[0]):
+    if "title" not in facts and blocks and blocks[0].kind == "paragraph" and _is_title_line(groups[0]):
         blocks[0] = Block(blocks[0].text, "heading", level=1)
-    if blocks and blocks[0].kind == "heading":
-        title = blocks[0].text
-    else:
-        title = _first_line(text) or PurePosixPath(source).stem
-    return Document(source=source, doc_type="text", title=title, blocks=blocks)
+    title = facts.pop("title", None) or _own_title(blocks, text) or PurePosixPath(source).stem
+    return Document(source=source, doc_type="text", title=title, blocks=blocks, **facts)
 
 
 def _group_blocks(group: str, markdown: bool) -> list[Block]:
@@ -63,7 +67,10 @@ def _group_blocks(group: str, markdown: bool) -> list[Block]:
     return [block for block in blocks if block.text]
 
 
-def _first_line(text: str) -> str:
+def _own_title(blocks: list[Block], text: str) -> str:
+    """The opening heading, else the first line."""
+    if blocks and blocks[0].kind == "heading":
+        return blocks[0].text
     return next((line.lstrip("#").strip() for line in text.split("\n") if line.strip()), "")
 
 
