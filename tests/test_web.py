@@ -356,11 +356,16 @@ def test_serve_reports_a_missing_index_instead_of_starting(tmp_path):
     assert "Fant ingen indeks" in result.output
 
 
-def test_page_says_where_hits_with_only_some_words_begin(client):
+def test_a_hit_without_some_of_the_words_says_which_are_missing(client):
     soup = page(client.get("/", query_string={"q": "Frivilligbørs Drammen"}))
-    notice = soup.select_one("p.notice").get_text()
-    assert "Fra treff 2 inneholder avsnittene bare noen av ordene." in notice
-    assert "Drammen" in first_hit(soup).get_text()
+    assert "Drammen" in first_hit(soup).get_text() and first_hit(soup).select_one("p.missing") is None
+    missing = [hit.select_one("p.missing") for hit in soup.select("li.hit")]
+    assert any(m is not None and m.get_text(" ", strip=True) in ("Mangler: Frivilligbørs", "Mangler: Drammen") for m in missing)
+
+
+def test_a_query_read_as_plain_words_says_so_on_the_page(client):
+    soup = page(client.get("/", query_string={"q": "Hva gjør Oslo med områdeløft (Groruddalen))?"}))
+    assert "søkt etter ordene" in soup.select_one("p.notice").get_text()
 
 
 def test_empty_page_offers_a_correction(client):

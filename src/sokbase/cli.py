@@ -403,7 +403,7 @@ def serve(index_dir, corpus, host, port) -> None:
 
     app = create_app({"SOKBASE_INDEX": str(index_dir), "SOKBASE_CORPUS": str(corpus) if corpus else None})
     with app.extensions["sokbase"].use() as index:  # a missing index is reported now, not on the first visit
-        generation = index.generation.name
+        generation = index.generation
     click.echo(f"Søkesiden kjører på http://{host}:{port}/ (indeks {index_dir}, {generation}). Stopp med Ctrl+C.")
     waitress.serve(app, host=host, port=port, ident="sokbase")
 

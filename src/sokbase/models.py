@@ -110,12 +110,14 @@ class Hit:
     conference: Conference | None
     municipalities: tuple[Municipality, ...]
     position: int = 0
-    matched_all_terms: bool = True  # False for the hits after those holding every word of the query
+    matched_all_terms: bool = True  # False when the passage lacks some of the query's words
+    missing_words: tuple[str, ...] = ()  # those words, as typed
 
     def to_dict(self) -> dict:
         data = asdict(self)
         data["municipalities"] = [asdict(m) for m in self.municipalities]
         data["highlights"] = [list(span) for span in self.highlights]
+        data["missing_words"] = list(self.missing_words)
         return data
 
 
@@ -130,6 +132,7 @@ class Results:
     matched_all_terms: bool = True
     suggestions: list[str] = field(default_factory=list)  # corrected queries, when few passages match
     total_exact: bool = True  # False: at least `total` passages match (counting stops there)
+    notice: str | None = None  # how the query was read, when not as typed (a bracket left open: as plain words)
 
     def to_dict(self) -> dict:
         return {
@@ -138,5 +141,6 @@ class Results:
             "total_exact": self.total_exact,
             "matched_all_terms": self.matched_all_terms,
             "suggestions": self.suggestions,
+            "notice": self.notice,
             "hits": [hit.to_dict() for hit in self.hits],
         }

@@ -1,9 +1,13 @@
-"""Turn what a caseworker types into a Whoosh query.
+"""Read what a caseworker types into a query tree (querytree.py) that any engine can run.
 
-Syntax: words (all must match), "phrases", OR/ELLER, AND/OG, NOT/IKKE and -word,
-field filters (kommune:Bergen, år:2024, type:pdf, tittel:..., overskrift:...), trailing
-wildcard (område*). Anything the parser cannot make sense of becomes a QueryError with a
-one-line Norwegian explanation.
+Syntax: words, "phrases", OR/ELLER, AND/OG, NOT/IKKE and -word, field filters (kommune:Bergen,
+år:2024, type:pdf, tittel:..., overskrift:...), wildcards (område*). Whoosh's query parser reads the
+syntax and the index's analyzer turns each word into its index terms; the result is translated into
+sokbase's own tree at once, so no engine sees Whoosh's query objects.
+
+Natural text is never refused: a query the syntax cannot read (a bracket left open, a question that
+ends in "(NKP (MLM))?") is searched as its plain words, with a notice saying so. Only a misuse of an
+operator that has no plain reading stays an error: an unclosed quote, `*` alone, nothing but stop words.
 """
 from __future__ import annotations
 
@@ -11,15 +15,9 @@ import re
 from dataclasses import dataclass
 
 from whoosh import query as wq
-from whoosh.qparser import (
-    AndGroup,
-    FieldAliasPlugin,
-    MultifieldParser,
-    OperatorsPlugin,
-    OrGroup,
-    PlusMinusPlugin,
-)
+from whoosh.qparser import AndGroup, FieldAliasPlugin, MultifieldParser, OperatorsPlugin, PlusMinusPlugin
 
+from . import querytree as qt
 from .analysis import ALIAS, FOLDED, PART, TOKEN_PATTERN, is_extra
 from .errors import QueryError
 from .municipalities import Gazetteer
@@ -33,30 +31,40 @@ EXTRA_WEIGHTS = {PART: 0.25, FOLDED: 0.6, ALIAS: 0.8}  # tuned on NorQuAD train
 
 _OPERATOR = re.compile(r"(?<!\S)(AND|OG|OR|ELLER|NOT|IKKE|ANDNOT)(?!\S)")
 _FIELD = re.compile(r"(?<![\w\"])([^\W\d]\w*):(?=\S)")
-# A question mark that ends a word ends a question ("Hva er bostøtte?"); it is no wildcard.
 _WORD = re.compile(TOKEN_PATTERN)
+# A question mark that ends a word or a bracket ends a question ("Hva er bostøtte?", "… (NKP)?"); it is no wildcard.
+_QUESTION_MARK = re.compile(r"(?<=[\w)\]»\"])\?+(?=[\s)\"]|$)")
 # A year typed in the query: four digits, or a range ("år:[2020 TO 2024]"). Whoosh reads anything else
 # as no condition at all, so "år:24 levekår" would quietly search every year.
 _YEAR_VALUE = re.compile(r"(?<![\w\"])(?:%s):(?![\[{])(\S*)" % "|".join(["year", *FIELD_ALIASES["year"]]))
-_QUESTION_MARK = re.compile(r"(?<=\w)\?+(?=[\s)\"]|$)")
+# What the syntax means to the parser; read as plain words, these are only punctuation.
+_SYNTAX = re.compile(r"[()\[\]{}^~+]|(?<!\S)-|(?<=\s)(?:AND|OR|NOT|ANDNOT|OG|ELLER|IKKE)(?=\s)")
+KEYWORD_FIELDS = ("kommune", "doc_type", "konferanse")
+
+PLAIN_WORDS_NOTICE = "Søket kunne ikke leses som søkesyntaks ({reason}); det ble søkt etter ordene i det."
 
 
 @dataclass(frozen=True)
 class ParsedQuery:
-    query: wq.Query
-    has_operators: bool  # the user wrote OR/NOT/-/quotes/fields: no silent relaxing
+    tree: qt.Node
+    has_operators: bool  # the user wrote OR/NOT/-/quotes/fields: the query is taken as it stands
+    notice: str | None = None  # why the query was read otherwise than typed, for the user
+
+    @property
+    def words(self) -> list[qt.Word]:
+        return qt.words(self.tree)
 
 
 class QueryParser:
     def __init__(self, schema, gazetteer: Gazetteer | None = None):
         self.schema = schema
         self._gazetteer = gazetteer
-        self._all = self._parser(schema, AndGroup)
-        self._any = self._parser(schema, OrGroup.factory(0.9))
+        self._parser = self._whoosh_parser(schema)
+        self._surfaces: dict[str, str] = {}
 
     @staticmethod
-    def _parser(schema, group) -> MultifieldParser:
-        parser = MultifieldParser(list(SEARCHED_FIELDS), schema, group=group)
+    def _whoosh_parser(schema) -> MultifieldParser:
+        parser = MultifieldParser(list(SEARCHED_FIELDS), schema, group=AndGroup)
         parser.remove_plugin_class(OperatorsPlugin)
         parser.add_plugin(
             OperatorsPlugin(
@@ -71,51 +79,139 @@ class QueryParser:
         parser.add_plugin(FieldAliasPlugin(FIELD_ALIASES))
         return parser
 
-    def parse(self, text: str, match_all: bool = True) -> ParsedQuery:
-        text = _check(text)
-        cleaned = _QUESTION_MARK.sub("", text)
-        for year in _YEAR_VALUE.findall(re.sub(r'"[^"]*"', " ", cleaned)):  # not inside a phrase
-            if not re.fullmatch(r"\d{4}\)*", year):
-                raise QueryError(f"Året må være et årstall med fire sifre, f.eks. år:2024 (ikke «{_short(year, 20)}»).")
-        parser = self._all if match_all else self._any
-        try:
-            parsed = parser.parse(cleaned)
-        except Exception:  # Whoosh raises assorted errors on odd syntax; its wording means nothing to a user
-            raise QueryError(
-                f"Kunne ikke tolke søket «{_short(text)}». Sjekk operatorene (ELLER, IKKE, -ord) og parentesene."
-            ) from None
-        parsed = parsed.accept(lambda node: _over_stop_words(node, cleaned))
-        parsed = parsed.accept(self._resolve_filters).accept(_weigh_extras)
-        _refuse_expensive(parsed)
-        if not _has_positive_terms(parsed):
-            raise QueryError(
-                f"Søket «{_short(text)}» inneholder ingen ord å søke etter (bare stoppord eller operatorer)."
-            )
-        return ParsedQuery(parsed, has_operators=_has_operators(text))
-
     @property
     def gazetteer(self) -> Gazetteer:
         """Read on first use: most queries name no kommune, and building it costs a cold search 40 ms."""
         return self._gazetteer or Gazetteer.default()
 
-    def _resolve_filters(self, node: wq.Query) -> wq.Query:
-        """kommune:Trondheim → the kommune number the index holds (5001)."""
-        if isinstance(node, wq.Term) and node.fieldname == "kommune":
-            municipality = self.gazetteer.require(str(node.text), example="kommune:Bergen")
-            return wq.Term("kommune", municipality.number, boost=node.boost)
-        if isinstance(node, wq.Term) and node.fieldname == "doc_type":
-            doc_type = str(node.text).lower()
+    def parse(self, text: str) -> ParsedQuery:
+        text = _check(text)
+        cleaned = _QUESTION_MARK.sub("", text)
+        for year in _YEAR_VALUE.findall(re.sub(r'"[^"]*"', " ", cleaned)):  # not inside a phrase
+            if not re.fullmatch(r"\d{4}\)*", year):
+                raise QueryError(f"Året må være et årstall med fire sifre, f.eks. år:2024 (ikke «{_short(year, 20)}»).")
+        if cleaned.count("(") != cleaned.count(")"):
+            return self._as_plain_words(cleaned, "parentesene går ikke opp")
+        try:
+            parsed = self._parser.parse(cleaned)
+        except Exception:  # Whoosh raises assorted errors on odd syntax; its wording means nothing to a user
+            return self._as_plain_words(cleaned, "operatorene kunne ikke tolkes")
+        return self._finish(parsed, text, cleaned, has_operators=_has_operators(text))
+
+    def _as_plain_words(self, cleaned: str, reason: str) -> ParsedQuery:
+        words = " ".join(_SYNTAX.sub(" ", cleaned).replace(":", " ").split())
+        if not words:
+            raise QueryError(f"Kunne ikke tolke søket «{_short(cleaned)}». Sjekk operatorene (ELLER, IKKE, -ord) og parentesene.")
+        try:
+            parsed = self._parser.parse(words)
+        except Exception:
+            raise QueryError(
+                f"Kunne ikke tolke søket «{_short(cleaned)}». Sjekk operatorene (ELLER, IKKE, -ord) og parentesene."
+            ) from None
+        found = self._finish(parsed, cleaned, words, has_operators=False)
+        return ParsedQuery(found.tree, False, PLAIN_WORDS_NOTICE.format(reason=reason))
+
+    def _finish(self, parsed: wq.Query, text: str, cleaned: str, has_operators: bool) -> ParsedQuery:
+        parsed = parsed.accept(lambda node: _over_stop_words(node, cleaned))
+        _refuse_expensive(parsed)
+        self._surfaces = self._surface_forms(cleaned)
+        tree = self._convert(parsed)
+        if tree is None or not qt.is_scored(tree) or isinstance(tree, qt.Not):
+            raise QueryError(
+                f"Søket «{_short(text)}» inneholder ingen ord å søke etter (bare stoppord eller operatorer)."
+            )
+        return ParsedQuery(tree, has_operators)
+
+    def _surface_forms(self, text: str) -> dict[str, str]:
+        """Each index term of the query as the user wrote it (barnefamili → barnefamilier)."""
+        forms: dict[str, str] = {}
+        for token in self.schema["content"].analyzer(text, mode="query", chars=True):
+            if not is_extra(token.text):
+                forms.setdefault(token.text, text[token.startchar : token.endchar])
+        return forms
+
+    def _convert(self, node: wq.Query) -> qt.Node | None:
+        """Whoosh's parse → sokbase's tree; None for what asks for nothing (a stop word alone)."""
+        if isinstance(node, (wq.And, wq.Or)) and type(node) in (wq.And, wq.Or):
+            children = [child for child in map(self._convert_group, _groups(node.subqueries)) if child is not None]
+            if not children:
+                return None
+            if len(children) == 1:
+                return children[0]
+            return qt.And(tuple(children)) if type(node) is wq.And else qt.Or(tuple(children))
+        if isinstance(node, wq.AndNot):
+            positive, negative = self._convert(node.a), self._convert(node.b)
+            if positive is None:
+                return None
+            return qt.And((positive, qt.Not(negative))) if negative is not None else positive
+        if isinstance(node, wq.AndMaybe):  # +required optional
+            required, optional = self._convert(node.a), self._convert(node.b)
+            if required is None or optional is None:
+                return required or optional
+            return qt.Filter(qt.Or((required, optional)), required)
+        if isinstance(node, wq.Not):
+            child = self._convert(node.query)
+            return qt.Not(child) if child is not None else None
+        return self._convert_group([node])
+
+    def _convert_group(self, group: list[wq.Query]) -> qt.Node | None:
+        """A word and the extras the analyzer gave it, or one other node."""
+        head = group[0]
+        if type(head) is wq.Term:
+            return self._term(head, group[1:])
+        if isinstance(head, wq.Phrase):
+            words = tuple(word for word in head.words if not is_extra(word))
+            if len(words) > 1:
+                return qt.Phrase(head.fieldname, words, head.slop)
+            return qt.Word(self._surfaces.get(words[0], words[0]), (qt.Term(head.fieldname, words[0]),)) if words else None
+        if isinstance(head, wq.Prefix):
+            return qt.Prefix(head.fieldname, head.text)
+        if isinstance(head, wq.Wildcard):
+            return qt.Pattern(head.fieldname, head.text)
+        if isinstance(head, wq.NumericRange) and head.fieldname == "year":
+            return qt.YearRange(head.start, head.end)
+        if head is wq.NullQuery or isinstance(head, type(wq.NullQuery)):
+            return None
+        return self._convert(head)
+
+    def _term(self, term: wq.Term, extras: list[wq.Query]) -> qt.Node:
+        field, text = term.fieldname, term.text
+        if field == "kommune":
+            return qt.Match("kommune", self.gazetteer.require(str(text), example="kommune:Bergen").number)
+        if field == "doc_type":
+            doc_type = str(text).lower()
             if doc_type not in DOC_TYPES:
-                raise QueryError(f"Dokumenttypen må være pdf, html eller text, f.eks. type:pdf (ikke «{_short(str(node.text), 20)}»).")
-            return wq.Term("doc_type", doc_type, boost=node.boost)
-        return node
+                raise QueryError(f"Dokumenttypen må være pdf, html eller text, f.eks. type:pdf (ikke «{_short(str(text), 20)}»).")
+            return qt.Match("doc_type", doc_type)
+        if field == "year":
+            year = self.schema["year"].from_bytes(text)
+            return qt.YearRange(year, year)
+        if field == "konferanse":
+            return qt.Match("konferanse", str(text))
+        alternatives = [qt.Term(field, str(text))] + [
+            qt.Term(extra.fieldname, extra.text, EXTRA_WEIGHTS[extra.text[0]])
+            for extra in extras
+            if type(extra) is wq.Term and is_extra(extra.text)
+        ]
+        return qt.Word(self._surfaces.get(str(text), str(text)), tuple(alternatives))
+
+
+def _groups(subqueries: list[wq.Query]) -> list[list[wq.Query]]:
+    """The analyzer gives a query word its extras (+part, ~folded, =body) as more terms right after it."""
+    groups: list[list[wq.Query]] = []
+    for node in subqueries:
+        if type(node) in (wq.Term, wq.Prefix, wq.Wildcard) and is_extra(node.text) and groups:
+            groups[-1].append(node)  # the extras of a wildcard (+områd*) are dropped with the group's tail
+        else:
+            groups.append([node])
+    return groups
 
 
 def _over_stop_words(node: wq.Query, text: str) -> wq.Query:
     """A phrase may span the stop words it was typed with: "NAV og skole" finds "NAV og skole".
 
-    Stop words leave gaps in the positions of the indexed words, and Whoosh's phrase wants each
-    word right after the one before; allow as many words between two of them as were typed there."""
+    Stop words leave gaps in the positions of the indexed words, and a phrase wants each word
+    right after the one before; allow as many words between two of them as were typed there."""
     if not isinstance(node, wq.Phrase) or not node.char_ranges or len(node.char_ranges) != len(node.words):
         return node
     kept = [span for word, span in zip(node.words, node.char_ranges) if not is_extra(word)]
@@ -126,33 +222,6 @@ def _over_stop_words(node: wq.Query, text: str) -> wq.Query:
     return wq.Phrase(node.fieldname, node.words, slop=slop, boost=node.boost, char_ranges=node.char_ranges)
 
 
-def _weigh_extras(node: wq.Query) -> wq.Query:
-    """The analyzer gives a query word its extras (+part, ~folded, =body) as more tokens after it;
-    make each word an OR of itself and its extras, the extras weighing less, and keep phrases to
-    the words themselves."""
-    if isinstance(node, wq.Phrase):
-        words = [word for word in node.words if not is_extra(word)]
-        return wq.Phrase(node.fieldname, words, slop=node.slop, boost=node.boost) if len(words) > 1 else (
-            wq.Term(node.fieldname, words[0], boost=node.boost) if words else wq.NullQuery
-        )
-    if not isinstance(node, (wq.And, wq.Or)) or not node.subqueries:
-        return node
-    terms = node.subqueries
-    if not any(is_extra(getattr(t, "text", None)) for t in terms):
-        return node
-    groups: list[list[wq.Query]] = []
-    for term in terms:
-        if not is_extra(getattr(term, "text", None)):
-            groups.append([term])  # a word, or a wildcard, phrase or year range beside the words
-        elif type(term) is wq.Term and groups and type(groups[-1][0]) is wq.Term:
-            groups[-1].append(wq.Term(term.fieldname, term.text, boost=term.boost * EXTRA_WEIGHTS[term.text[0]]))
-        # else the extra of a wildcard (+områd*): a wildcard is the word as typed only
-    words = [wq.Or(group) if len(group) > 1 else group[0] for group in groups]
-    if len(words) == 1:
-        return words[0]
-    return wq.And(words) if isinstance(node, wq.And) else wq.Or(words)
-
-
 def _check(text: str) -> str:
     text = (text or "").strip()
     if not text:
@@ -161,8 +230,6 @@ def _check(text: str) -> str:
         raise QueryError(f"Søket er for langt ({len(text)} tegn, maks {MAX_QUERY_LENGTH}).")
     if text.count('"') % 2:
         raise QueryError("Søket har et anførselstegn som ikke er lukket. Frase-søk skrives slik: \"sosial bærekraft\".")
-    if text.count("(") != text.count(")"):
-        raise QueryError("Søket har parenteser som ikke går opp.")
     return text
 
 
@@ -172,7 +239,7 @@ def _refuse_expensive(parsed: wq.Query) -> None:
             raise QueryError("Skriv minst ett ord å søke etter; * alene kan ikke søkes på.")
         if isinstance(node, wq.TermRange):  # a range over words expands to much of the vocabulary
             raise QueryError("Intervallsøk ([a TO b]) støttes ikke; bruk år:2024 for å avgrense på år.")
-        if isinstance(node, (wq.Wildcard, wq.Prefix)):
+        if isinstance(node, (wq.Wildcard, wq.Prefix)) and not is_extra(node.text):
             prefix = re.split(r"[*?]", node.text, maxsplit=1)[0]
             if len(prefix) < MIN_WILDCARD_PREFIX:
                 raise QueryError(
@@ -180,25 +247,10 @@ def _refuse_expensive(parsed: wq.Query) -> None:
                 )
 
 
-def _has_positive_terms(parsed: wq.Query) -> bool:
-    if isinstance(parsed, wq.Not):
-        return False
-    if isinstance(parsed, wq.AndNot):
-        return _has_positive_terms(parsed.a)
-    return any(node.is_leaf() and not isinstance(node, type(wq.NullQuery)) for node in _walk(parsed))
-
-
 def _walk(node: wq.Query):
     yield node
     for child in node.children():
         yield from _walk(child)
-
-
-def positive_nodes(query: wq.Query):
-    """The nodes of a query that ask for something: none under NOT or after ANDNOT."""
-    banned = {id(n) for node in _walk(query) if isinstance(node, wq.Not) for n in _walk(node)}
-    banned |= {id(n) for node in _walk(query) if isinstance(node, wq.AndNot) for n in _walk(node.b)}
-    return (node for node in _walk(query) if id(node) not in banned)
 
 
 def _has_operators(text: str) -> bool:

@@ -62,18 +62,14 @@ def as_text(results: Results, emphasis: Emphasis = plain) -> str:
     lines = [f"{'' if results.total_exact else 'over '}{results.total} treff for «{results.query}»"]
     if did_you_mean:
         lines.append(f"Mente du {did_you_mean}?")
+    if results.notice:
+        lines.append(results.notice)
     if not results.matched_all_terms:
         lines.append("Ingen avsnitt inneholdt alle ordene; viser avsnitt som inneholder noen av dem.")
     for hit in results.hits:
         lines.append("")
-        if results.matched_all_terms and not hit.matched_all_terms and hit is _first_partial(results):
-            lines.extend(["Treffene under inneholder bare noen av ordene:", ""])
         lines.extend(hit_lines(hit, emphasis))
     return "\n".join(lines)
-
-
-def _first_partial(results: Results) -> Hit | None:
-    return next((hit for hit in results.hits if not hit.matched_all_terms), None)
 
 
 def hit_lines(hit: Hit, emphasis: Emphasis = plain) -> list[str]:
@@ -95,6 +91,8 @@ def hit_header(hit: Hit) -> list[str]:
     where = " · ".join(part for part in [hit.heading, f"side {hit.page}" if hit.page else None] if part)
     if where:
         lines.append(f"   Avsnitt:    {where}")
+    if hit.missing_words:
+        lines.append(f"   Mangler:    {', '.join(hit.missing_words)}")
     return lines
 
 

@@ -7,30 +7,25 @@ from __future__ import annotations
 
 import re
 
-from whoosh import query as wq
+from . import querytree as qt
 
 WORD = re.compile(r"\w+")
-FIELD = "content"
+FIELD = qt.CONTENT
 
 
-def suggest(searcher, analyzer, query: str) -> list[str]:
+def suggest(engine, analyzer, query: str) -> list[str]:
     corrections = {}
-    reader = searcher.reader()
     for word in dict.fromkeys(WORD.findall(query)):
         terms = [token.text for token in analyzer(word, mode="query")]
         # A word found as itself, a compound part, without æøå or as a body's other name is no typo.
-        if not terms or any(reader.doc_frequency(FIELD, term) > 0 for term in terms):
+        if not terms or any(engine.frequency((FIELD, term)) > 0 for term in terms):
             continue
         edits = _edits(word)
         if not edits:
             continue
         # Place names are indexed whole, other words as stems: look near both forms of the word.
-        candidates = [
-            found
-            for form in dict.fromkeys([terms[0], word.lower()])
-            for found in searcher.suggest(FIELD, form, limit=1, maxdist=edits, prefix=1)
-        ]
-        surface = _surface_form(searcher, analyzer, candidates[0]) if candidates else None
+        candidates = [found for form in dict.fromkeys([terms[0], word.lower()]) for found in engine.near_words(form, edits)]
+        surface = _surface_form(engine, analyzer, candidates[0]) if candidates else None
         if surface and surface.lower() != word.lower():
             corrections[word] = surface if word[:1].isupper() else surface.lower()
     if not corrections:
@@ -45,12 +40,13 @@ def _edits(word: str) -> int:
     return 0 if len(word) <= 2 else 1 if len(word) <= 5 else 2
 
 
-def _surface_form(searcher, analyzer, term: str) -> str | None:
+def _surface_form(engine, analyzer, term: str) -> str | None:
     """The shortest way passages write a word whose index term is `term` (closest to its lemma)."""
+    keys = [candidate.key for candidate in engine.candidates(qt.Term(FIELD, term), 5)]
     forms = {
         value[token.startchar : token.endchar]
-        for hit in searcher.search(wq.Term(FIELD, term), limit=5)
-        for value in (hit.get("title") or "", hit.get("heading") or "", hit["text"])  # what FIELD holds
+        for fields in engine.stored(keys)
+        for value in (fields.get("title") or "", fields.get("heading") or "", fields["text"])  # what FIELD holds
         for token in analyzer(value, chars=True, mode="index")
         if token.text == term
     }

@@ -170,13 +170,13 @@ def healthz():
             return jsonify(health)
     health["status"] = "stale"
     health["error"] = (f"Indeksen i {index.index_dir} er borte eller kunne ikke åpnes; søkene bruker fortsatt "
-                       f"{index.generation.name}. Bygg den på nytt med `sokbase index`.")
+                       f"{index.generation}. Bygg den på nytt med `sokbase index`.")
     return jsonify(health), 503
 
 
 def _health(index: SearchIndex) -> dict:
     manifest = index.manifest
-    return {"status": "ok", "generation": index.generation.name, "created": manifest.created,
+    return {"status": "ok", "generation": index.generation, "created": manifest.created,
             "documents": manifest.documents, "passages": manifest.passages,
             "conferences": len(manifest.conferences), "municipalities": len(manifest.municipalities)}
 

@@ -1,0 +1,174 @@
+"""What a query means, as small records that no engine owns.
+
+query.py reads what a caseworker types into this tree; ranking.py scores passages by it; each engine
+(engines/) only translates it into its own way of finding passages. A query word is a `Word`: the
+word itself and the other index terms that count as finding it (compound parts, the form without
+æøå, a body's other name, its parts written apart), each with the weight it counts with.
+
+Fields are those of the index (schema.py): `content` (title, heading and body, weighted), `title`
+and `heading` as written, `konferanse`, and the exact-match fields `kommune`, `doc_type`, `doc_id`,
+`paragraph` and `chapter`.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+CONTENT = "content"
+
+
+@dataclass(frozen=True)
+class Term:
+    """One index term of one field, counted with `weight` against the word itself."""
+
+    field: str
+    text: str
+    weight: float = 1.0
+
+
+@dataclass(frozen=True)
+class AllOf:
+    """A compound typed as one word, found written apart: `barnehageplass` in "plass i barnehagen"."""
+
+    terms: tuple[Term, ...]
+    weight: float
+
+
+@dataclass(frozen=True)
+class Word:
+    """A word as typed, found when any of its alternatives is; the first alternative is the word itself."""
+
+    surface: str
+    alternatives: tuple[Term | AllOf, ...]
+
+    @property
+    def main(self) -> Term:
+        return self.alternatives[0]  # type: ignore[return-value]
+
+    def terms(self) -> Iterator[Term]:
+        for alternative in self.alternatives:
+            yield from alternative.terms if isinstance(alternative, AllOf) else (alternative,)
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """Words in this order, at most `slop` positions apart (stop words typed inside leave gaps)."""
+
+    field: str
+    words: tuple[str, ...]
+    slop: int = 1
+
+
+@dataclass(frozen=True)
+class Prefix:
+    """Words beginning with `prefix` (område*); engines expand it to the most common such words."""
+
+    field: str
+    prefix: str
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """A wildcard inside a word (bo?tte, om*føring): `*` any letters, `?` one letter."""
+
+    field: str
+    pattern: str
+
+
+@dataclass(frozen=True)
+class Match:
+    """An exact value of a keyword field (a kommune number, a document type, a paragraph); no score."""
+
+    field: str
+    value: str
+
+
+@dataclass(frozen=True)
+class YearRange:
+    start: int | None
+    end: int | None
+
+
+@dataclass(frozen=True)
+class And:
+    children: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Or:
+    children: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Not:
+    """Passages without `child`; only meaningful inside an And beside something positive."""
+
+    child: Node
+
+
+@dataclass(frozen=True)
+class Filter:
+    """`query` among the passages that match `condition`; the condition adds nothing to the score."""
+
+    query: Node
+    condition: Node
+
+
+Leaf = Term | Word | Phrase | Prefix | Pattern | Match | YearRange
+Node = Leaf | And | Or | Not | Filter
+
+
+def children(node: Node) -> tuple[Node, ...]:
+    if isinstance(node, (And, Or)):
+        return node.children
+    if isinstance(node, Not):
+        return (node.child,)
+    if isinstance(node, Filter):
+        return (node.query, node.condition)
+    return ()
+
+
+def walk(node: Node) -> Iterator[Node]:
+    yield node
+    for child in children(node):
+        yield from walk(child)
+
+
+def positive(node: Node) -> Iterator[Node]:
+    """The nodes that ask for something the score counts: none under NOT or in a filter's condition."""
+    yield node
+    if isinstance(node, Not):
+        return
+    if isinstance(node, Filter):
+        yield from positive(node.query)
+        return
+    for child in children(node):
+        if not isinstance(child, Not):
+            yield from positive(child)
+
+
+def words(node: Node) -> list[Word]:
+    """The query's positive words, in the order typed, each once."""
+    found: dict[Word, None] = {}
+    for item in positive(node):
+        if isinstance(item, Word):
+            found[item] = None
+    return list(found)
+
+
+def scored_terms(node: Node) -> set[Term]:
+    """Every term whose occurrences add to a passage's score (phrases count through their words)."""
+    terms: set[Term] = set()
+    for item in positive(node):
+        if isinstance(item, Word):
+            terms.update(item.terms())
+        elif isinstance(item, Term):
+            terms.add(item)
+        elif isinstance(item, Phrase):
+            terms.update(Term(item.field, word) for word in item.words)
+    return terms
+
+
+def is_scored(node: Node) -> bool:
+    """Whether a passage's match of `node` says anything about how well it answers (not a filter)."""
+    return any(isinstance(item, (Word, Term, Phrase, Prefix, Pattern)) for item in positive(node))

@@ -1,0 +1,237 @@
+"""sokbase's ranking rules, the same whichever engine found the passages.
+
+An engine hands over a pool of candidates: the passages with the best BM25F for any of the query's
+words (and, for a query of a few keywords, for all of them). Each is then scored by
+
+    passage BM25F (scaled to the best in the pool)
+  + document BM25 (context.py, scaled likewise)
+  + coverage: the share of the query's words the passage holds, each word weighed by its idf
+  + proximity: how close together the query's words stand
+  + the share of the words found in the passage's heading, and in its document's title
+
+with weights tuned on NorQuAD train and on the tune half of the law queries (docs/evaluation.md),
+one set for questions and one for a few keywords. So a passage holding every word comes first when
+it is about as good as the others, and a much better passage missing one common word is not buried
+under weak passages that hold them all, as a hard "all words first" tier did.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from . import context
+from . import querytree as qt
+from .engines.base import Engine, FieldTerm, PassageTerms, Statistics
+from .scoring import bm25, idf
+
+POOL = 100  # candidates the rules re-rank; later pages follow the engine's BM25F order
+ALL_WORDS_POOL = 50  # for keyword queries, passages with every word are fetched as well
+MAX_EXPANSIONS = 20  # a wildcard searches its most common words
+
+QUESTION_WORDS = frozenset(
+    "hva hvem hvor hvordan hvorfor hvilken hvilke hvilket når kan kva kven kvar korleis kvifor kor er har får skal må bør "
+    "gjelder finnes".split()
+)
+
+
+@dataclass(frozen=True)
+class Weights:
+    passage: float = 1.0
+    document: float = 0.75
+    coverage: float = 0.75
+    proximity: float = 1.0
+    heading: float = 0.0
+    title: float = 0.2
+
+
+QUESTIONS = Weights()
+KEYWORDS = Weights(coverage=2.0)
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One word of the query as the ranking counts it: alternatives of (terms, weight); a single
+    term is found when it occurs, a compound written apart when all its parts do."""
+
+    main: FieldTerm
+    alternatives: tuple[tuple[tuple[FieldTerm, ...], float], ...]
+    surface: str  # as typed
+
+    def terms(self) -> set[FieldTerm]:
+        return {term for terms, _ in self.alternatives for term in terms}
+
+
+@dataclass(frozen=True)
+class Ranked:
+    key: int
+    score: float
+    missing: tuple[str, ...]  # the query's words the passage does not hold, as typed
+
+
+def units(tree: qt.Node, expand: Callable[[qt.Prefix | qt.Pattern, int], list[str]]) -> list[Unit]:
+    """The words a passage is scored by, in the order typed: each Word, each word of a phrase, and a
+    wildcard as one word found through any of its expansions."""
+    found: dict[FieldTerm, Unit] = {}
+    for node in qt.positive(tree):
+        if isinstance(node, qt.Word):
+            alternatives = tuple(
+                (tuple((t.field, t.text) for t in alt.terms), alt.weight) if isinstance(alt, qt.AllOf)
+                else (((alt.field, alt.text),), alt.weight)
+                for alt in node.alternatives
+            )
+            unit = Unit((node.main.field, node.main.text), alternatives, node.surface)
+        elif isinstance(node, qt.Phrase):
+            for word in node.words:
+                found.setdefault((node.field, word), Unit((node.field, word), ((((node.field, word),), 1.0),), word))
+            continue
+        elif isinstance(node, (qt.Prefix, qt.Pattern)):
+            words = expand(node, MAX_EXPANSIONS)
+            if not words:
+                continue
+            surface = node.prefix + "*" if isinstance(node, qt.Prefix) else node.pattern
+            unit = Unit((node.field, words[0]), tuple((((node.field, word),), 1.0) for word in words), surface)
+        else:
+            continue
+        found.setdefault(unit.main, unit)
+    return list(found.values())
+
+
+def is_question(text: str, words: list[Unit]) -> bool:
+    """A question, or a query long enough to be one, is ranked as a question; a few keywords otherwise."""
+    first = re.match(r"\W*(\w+)", text)
+    return text.rstrip().endswith("?") or len(words) >= 5 or bool(first and first.group(1).lower() in QUESTION_WORDS)
+
+
+def rank(engine: Engine, keys: list[int], doc_ids: list[str], words: list[Unit], weights: Weights) -> list[Ranked]:
+    """`keys` (their documents in `doc_ids`) scored by the rules and ordered best first; ties keep
+    the order they came in."""
+    if not keys:
+        return []
+    terms = set().union(*(unit.terms() for unit in words)) if words else set()
+    terms |= {(field, text) for unit in words for field in ("heading", "title") for _, text in [unit.main]}
+    stats = engine.statistics(terms)
+    found = engine.passage_terms(keys, terms)
+    features = [_features(found[key], words, stats) for key in keys]
+    documents = _document_scores(engine, set(doc_ids), words)
+    best_passage = max((f.bm25 for f in features), default=0.0) or 1.0
+    best_document = max(documents.values(), default=0.0) or 1.0
+    ranked = [
+        Ranked(
+            key,
+            round(weights.passage * f.bm25 / best_passage
+                  + weights.document * documents.get(doc_id, 0.0) / best_document
+                  + weights.coverage * f.coverage
+                  + weights.proximity * f.proximity
+                  + weights.heading * f.heading
+                  + weights.title * f.title, 6),
+            f.missing,
+        )
+        for key, doc_id, f in zip(keys, doc_ids, features)
+    ]
+    order = sorted(range(len(ranked)), key=lambda i: (-ranked[i].score, i))
+    return [ranked[i] for i in order]
+
+
+def missing(engine: Engine, keys: list[int], words: list[Unit]) -> dict[int, tuple[str, ...]]:
+    """The words each passage does not hold (for rows the rules did not re-rank)."""
+    terms = set().union(*(unit.terms() for unit in words)) if words else set()
+    found = engine.passage_terms(keys, terms)
+    return {key: tuple(unit.surface for unit in words if not _holds(found[key], unit)) for key in keys}
+
+
+@dataclass(frozen=True)
+class _Features:
+    bm25: float
+    coverage: float
+    proximity: float
+    heading: float
+    title: float
+    missing: tuple[str, ...]
+
+
+def _features(passage: PassageTerms, words: list[Unit], stats: Statistics) -> _Features:
+    score = covered = heading = title = total = 0.0
+    held: list[tuple[float, list[int]]] = []
+    absent: list[str] = []
+    for unit in words:
+        weight = _unit_idf(unit, stats)
+        total += weight
+        for terms, alt_weight in unit.alternatives:
+            if all(term in passage.terms for term in terms):
+                score += alt_weight * sum(_bm25(term, passage, stats) for term in terms)
+        if _holds(passage, unit):
+            covered += weight
+            positions = sorted({p for term in unit.terms() if term in passage.terms for p in passage.terms[term].positions})
+            held.append((weight, positions))
+        else:
+            absent.append(unit.surface)
+        if ("heading", unit.main[1]) in passage.terms:
+            heading += weight
+        if ("title", unit.main[1]) in passage.terms:
+            title += weight
+    total = total or 1.0
+    return _Features(
+        bm25=score,
+        coverage=covered / total,
+        proximity=_proximity(held, len(words)),
+        heading=heading / total,
+        title=title / total,
+        missing=tuple(absent),
+    )
+
+
+def _holds(passage: PassageTerms, unit: Unit) -> bool:
+    return any(all(term in passage.terms for term in terms) for terms, _ in unit.alternatives)
+
+
+def _bm25(term: FieldTerm, passage: PassageTerms, stats: Statistics) -> float:
+    occurrence = passage.terms[term]
+    field = term[0]
+    return bm25(idf(stats.passages, stats.frequency.get(term, 0)), occurrence.weight,
+                passage.lengths.get(field, 0.0), stats.average_length.get(field, 1.0))
+
+
+def _unit_idf(unit: Unit, stats: Statistics) -> float:
+    """A word weighs as much as its rarest way of being found, an extra counted at its weight."""
+    return max(
+        (weight * idf(stats.passages, stats.frequency.get(terms[0], 0))
+         for terms, weight in unit.alternatives if stats.frequency.get(terms[0], 0) > 0),
+        default=0.0,
+    )
+
+
+def _proximity(held: list[tuple[float, list[int]]], words: int) -> float:
+    """Pairs of the query's words that stand close: 1 for neighbours, falling with the distance,
+    averaged over every pair the query has."""
+    if words < 2:
+        return 0.0
+    total = 0.0
+    for i in range(len(held)):
+        for j in range(i + 1, len(held)):
+            distance = _nearest(held[i][1], held[j][1])
+            if distance is not None:
+                total += 1.0 / (1 + distance)
+    return total / (words * (words - 1) / 2)
+
+
+def _nearest(first: list[int], second: list[int]) -> int | None:
+    """The smallest distance between a position in `first` and one in `second` (both sorted)."""
+    if not first or not second:
+        return None
+    i = j = 0
+    best = abs(first[0] - second[0])
+    while i < len(first) and j < len(second):
+        best = min(best, abs(first[i] - second[j]))
+        if first[i] < second[j]:
+            i += 1
+        else:
+            j += 1
+    return best
+
+
+def _document_scores(engine: Engine, doc_ids: set[str], words: list[Unit]) -> dict[str, float]:
+    plain = {unit.main[1] for unit in words if unit.main[0] == qt.CONTENT}
+    if not plain or not doc_ids:
+        return {}
+    return context.document_scores(engine.document_terms(doc_ids, plain))
