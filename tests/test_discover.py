@@ -19,7 +19,7 @@ def test_finds_supported_files_recursively_sorted_whatever_the_case(tmp_path):
     touch(tmp_path / "bilde.png")
     touch(tmp_path / "tabell.docx")
     assert names(tmp_path) == ["a/gammel.HTM", "a/side.html", "b/rapport.PDF", "les-meg.md", "notat.txt", "z.Md"]
-    assert {".pdf", ".html", ".htm", ".txt", ".md"} == SUPPORTED_SUFFIXES
+    assert {".pdf", ".html", ".htm", ".txt", ".md", ".docx", ".odt"} == SUPPORTED_SUFFIXES
 
 
 def test_skips_hidden_files_hidden_folders_and_sidecars(tmp_path):

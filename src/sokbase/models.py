@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Literal
 
 BlockKind = Literal["heading", "paragraph", "bullet"]
-DocType = Literal["pdf", "html", "text"]
+DocType = Literal["pdf", "html", "text", "docx", "odt"]
 
 
 @dataclass(frozen=True)
@@ -20,6 +20,7 @@ class Block:
     kind: BlockKind = "paragraph"
     page: int | None = None  # 1-based, PDFs only
     level: int = 0  # heading depth (1 = top), 0 for non-headings
+    ocr: bool = False  # read by OCR from a scanned page: the text may hold misreadings
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ class Document:
     language: str | None = None
     description: str | None = None
     publisher: str | None = None
+    author: str | None = None  # from the file's properties (Word, OpenDocument, PDF)
     page_count: int | None = None
     conference: Conference | None = None  # set from the sidecar, or detected later
     municipalities: tuple[Municipality, ...] = ()  # set from the sidecar, or detected later
@@ -88,6 +90,7 @@ class Passage:
     section: str | None = None
     page: int | None = None
     municipalities: tuple[Municipality, ...] = ()
+    ocr: bool = False  # some of its text was read by OCR
 
 
 @dataclass(frozen=True)
@@ -111,6 +114,7 @@ class Hit:
     municipalities: tuple[Municipality, ...]
     position: int = 0
     matched_all_terms: bool = True  # False for the hits after those holding every word of the query
+    ocr: bool = False  # text read by OCR from a scanned page, which may hold misreadings
 
     def to_dict(self) -> dict:
         data = asdict(self)

@@ -35,6 +35,7 @@ RUNNING_SHARE = 0.4
 RUNNING_Y_TOLERANCE = 3.0
 MARGIN_LINES = 2  # lines at the top and at the bottom of a page that may be header or footer
 SHORT_LINE = 0.7  # × a full line's length: a line this short ended its paragraph or item
+COLUMN_SHIFT = 60.0  # points: a line starting this far right of the one above may begin a new column
 
 _BULLET = re.compile(r"(?:[•▪◦●○■□►▸➢✓∙·]\s*|[-–*]\s+)(?=\S)")
 _PAGE_NUMBER = re.compile(
@@ -177,21 +178,46 @@ def _read_page(page, number: int) -> tuple[list[_Line], str]:
 
 def _group_lines(runs: list[_Run], page: int) -> list[_Line]:
     """Runs on one baseline make a line. pypdf ends a run with "\n" also between a bullet and
-    its text drawn separately, so the baseline decides; a "\n" inside a run is a line break."""
+    its text drawn separately, so the baseline decides; a "\n" inside a run is a line break.
+
+    A run of only white space carries no position of its own: pypdf reports the "\n" it adds
+    when a text object ends at the origin, and Skia/PDF (Chromium, Google Docs) and some
+    generators end a text object after every word; taken for a line break, that made a column
+    of single words."""
     lines: list[_Line] = []
     pending: list[_Run] = []
     after_break = False
     for run in runs:
+        positioned = bool(run.text.strip())
         for index, piece in enumerate(run.text.split("\n")):
-            if pending and ((index > 0 and piece) or not _same_baseline(run, pending[-1])):
+            if pending and ((index > 0 and piece) or (positioned and not _same_baseline(run, pending[-1]))):
                 lines.extend(_line(pending, page))
                 pending = []
             if piece.strip() or (pending and piece):
-                spaced = " " + piece if after_break and pending else piece
+                spaced = " " + piece if after_break and pending and not piece[:1].isspace() else piece
                 pending.append(_Run(spaced, run.x, run.y, run.size, run.bold))
             after_break = index > 0 or (after_break and not piece)
     lines.extend(_line(pending, page))
-    return lines
+    return _in_reading_order(lines)
+
+
+def _in_reading_order(lines: list[_Line]) -> list[_Line]:
+    """Lines sorted top to bottom when the page drew some of them out of order: Skia/PDF draws
+    positioned or transformed words (Google Docs, web pages) after the rest of the page. A jump
+    back up the page to the same left edge is that; a jump up to the right is the next column,
+    so a page in columns keeps the order it was drawn in."""
+    if not any(later.y > earlier.y + earlier.size and abs(later.x - earlier.x) < COLUMN_SHIFT
+               for earlier, later in pairwise(lines)):
+        return lines
+    ordered = sorted(lines, key=lambda line: (-line.y, line.x))
+    merged: list[_Line] = []
+    for line in ordered:
+        previous = merged[-1] if merged else None
+        if previous and abs(previous.y - line.y) <= 0.5 * max(previous.size, line.size):
+            merged[-1] = replace(previous, text=f"{previous.text} {line.text}")
+        else:
+            merged.append(line)
+    return merged
 
 
 def _same_baseline(run: _Run, other: _Run) -> bool:
