@@ -41,6 +41,16 @@ class Conference:
     venue: str | None = None
 
 
+@dataclass(frozen=True)
+class OcrSummary:
+    """What OCR did for one PDF: pages are 1-based numbers."""
+
+    pages: tuple[int, ...] = ()  # read by OCR (from the cache or anew)
+    cached: tuple[int, ...] = ()  # of those, the ones whose text came from the OCR cache
+    failed: tuple[tuple[int, str], ...] = ()  # (page, reason): too slow, or Tesseract failed
+    skipped: tuple[int, ...] = ()  # scanned pages left unread: no Tesseract, or --ocr never
+
+
 @dataclass
 class Document:
     """One source file after extraction, with the metadata found in it or in its sidecar."""
@@ -61,6 +71,7 @@ class Document:
     conference: Conference | None = None  # set from the sidecar, or detected later
     municipalities: tuple[Municipality, ...] = ()  # set from the sidecar, or detected later
     content_hash: str = ""  # sha256 of the file's bytes
+    ocr: OcrSummary | None = None  # set for PDFs with scanned pages
 
     @property
     def doc_id(self) -> str:

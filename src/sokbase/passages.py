@@ -32,12 +32,14 @@ class _Draft:
     page: int | None
     lines: list[str] = field(default_factory=list)
     words: int = 0
+    ocr: bool = False
 
-    def add(self, line: str, page: int | None) -> None:
+    def add(self, line: str, page: int | None, ocr: bool = False) -> None:
         if not self.lines:
             self.page = page
         self.lines.append(line)
         self.words += count_words(line)
+        self.ocr = self.ocr or ocr
 
 
 def count_words(text: str) -> int:
@@ -55,6 +57,7 @@ def split_passages(document: Document) -> list[Passage]:
             heading=draft.place.heading,
             section=draft.place.section,
             page=draft.page,
+            ocr=draft.ocr,
         )
         for position, draft in enumerate(drafts)
     ]
@@ -100,7 +103,7 @@ def _pack(sections: list[tuple[_Place, list[Block]]]) -> list[_Draft]:
                 if current.lines and current.words + count_words(piece) > _budget(current):
                     current = _Draft(place, None)
                     section_drafts.append(current)
-                current.add(piece, block.page)
+                current.add(piece, block.page, block.ocr)
         drafts.extend(_merge_short_tail(section_drafts))
     return [draft for draft in drafts if draft.lines]
 
@@ -137,4 +140,5 @@ def _merge_short_tail(drafts: list[_Draft]) -> list[_Draft]:
         tail = drafts.pop()
         drafts[-1].lines.extend(tail.lines)
         drafts[-1].words += tail.words
+        drafts[-1].ocr = drafts[-1].ocr or tail.ocr
     return drafts

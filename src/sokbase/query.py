@@ -106,7 +106,7 @@ class QueryParser:
         if isinstance(node, wq.Term) and node.fieldname == "doc_type":
             doc_type = str(node.text).lower()
             if doc_type not in DOC_TYPES:
-                raise QueryError(f"Dokumenttypen må være pdf, html eller text, f.eks. type:pdf (ikke «{_short(str(node.text), 20)}»).")
+                raise QueryError(f"Dokumenttypen må være pdf, docx, odt, html eller text, f.eks. type:pdf (ikke «{_short(str(node.text), 20)}»).")
             return wq.Term("doc_type", doc_type, boost=node.boost)
         return node
 

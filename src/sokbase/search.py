@@ -421,6 +421,7 @@ class SearchIndex:
             municipalities=_municipalities(fields.get("municipalities")),
             position=fields["position"],
             matched_all_terms=all_terms,
+            ocr=bool(fields.get("ocr")),  # issue 15
         )
 
     def passage(self, passage_id: str, context: int = 1) -> PassageContext:
@@ -497,6 +498,7 @@ class SearchIndex:
                 heading=f.get("heading") or None,
                 page=f.get("page"),
                 municipalities=_municipalities(f.get("municipalities")),
+                ocr=bool(f.get("ocr")),  # issue 15
             )
             for f in stored
         ]
@@ -686,7 +688,7 @@ def _matcher(query: wq.Query) -> TermMatcher:
     return TermMatcher.build(words, wildcards)
 
 
-DOC_TYPE_LABELS = {"pdf": "PDF", "html": "Nettside", "text": "Tekst"}
+DOC_TYPE_LABELS = {"pdf": "PDF", "html": "Nettside", "text": "Tekst", "docx": "Word", "odt": "OpenDocument"}
 
 
 def _conference_name(info: DocumentInfo) -> str | None:

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import logging
 from collections.abc import Callable
@@ -16,6 +17,7 @@ from ..municipalities import Gazetteer
 from ..sidecar import read_sidecar, sidecar_path
 from .docx import extract_docx
 from .html import extract_html
+from .ocr import OcrOptions
 from .odt import extract_odt
 from .pdf import extract_pdf
 from .text import extract_markdown, extract_text
@@ -44,8 +46,9 @@ SIDECAR_FIELDS = (
 )
 
 
-def extract_file(path: Path, root: Path) -> Document:
-    """Read `path` (inside the corpus folder `root`) into a Document with its sidecar applied."""
+def extract_file(path: Path, root: Path, ocr: OcrOptions | None = None) -> Document:
+    """Read `path` (inside the corpus folder `root`) into a Document with its sidecar applied;
+    scanned PDF pages are read by OCR as `ocr` says (not at all without it)."""
     source = path.relative_to(root).as_posix()
     extractor = EXTRACTORS.get(path.suffix.lower())
     if extractor is None:
@@ -57,6 +60,8 @@ def extract_file(path: Path, root: Path) -> Document:
             f"grensen er {MAX_MARKUP_BYTES // 2**20} MB)"
         )
     sidecar = read_sidecar(path)
+    if extractor is extract_pdf:
+        extractor = functools.partial(extract_pdf, ocr=ocr)
     document = _run(extractor, data, source)
     if not any(block.text.strip() for block in document.blocks):
         raise ExtractionError("ingen tekst funnet")
