@@ -39,7 +39,7 @@ class _Draft:
             self.page = page
         self.lines.append(line)
         self.words += count_words(line)
-        self.ocr = self.ocr or ocr
+        self.ocr = ocr
 
 
 def count_words(text: str) -> int:
@@ -100,7 +100,8 @@ def _pack(sections: list[tuple[_Place, list[Block]]]) -> list[_Draft]:
         for block in body:
             for piece in _pieces(block):
                 current = section_drafts[-1]
-                if current.lines and current.words + count_words(piece) > _budget(current):
+                # Text read by OCR stays apart from typed text, so that only it is marked as such.
+                if current.lines and (current.words + count_words(piece) > _budget(current) or current.ocr != block.ocr):
                     current = _Draft(place, None)
                     section_drafts.append(current)
                 current.add(piece, block.page, block.ocr)
@@ -136,9 +137,9 @@ def _hard_split(text: str) -> list[str]:
 
 
 def _merge_short_tail(drafts: list[_Draft]) -> list[_Draft]:
-    if len(drafts) > 1 and drafts[-1].words < MIN_WORDS and drafts[-2].words + drafts[-1].words <= MAX_WORDS:
+    short_tail = len(drafts) > 1 and drafts[-1].words < MIN_WORDS and drafts[-2].ocr == drafts[-1].ocr
+    if short_tail and drafts[-2].words + drafts[-1].words <= MAX_WORDS:
         tail = drafts.pop()
         drafts[-1].lines.extend(tail.lines)
         drafts[-1].words += tail.words
-        drafts[-1].ocr = drafts[-1].ocr or tail.ocr
     return drafts
