@@ -17,9 +17,13 @@ def test_finds_supported_files_recursively_sorted_whatever_the_case(tmp_path):
     for name in ["b/rapport.PDF", "a/side.html", "a/gammel.HTM", "notat.txt", "les-meg.md", "z.Md"]:
         touch(tmp_path / name)
     touch(tmp_path / "bilde.png")
-    touch(tmp_path / "tabell.docx")
-    assert names(tmp_path) == ["a/gammel.HTM", "a/side.html", "b/rapport.PDF", "les-meg.md", "notat.txt", "z.Md"]
-    assert {".pdf", ".html", ".htm", ".txt", ".md"} == SUPPORTED_SUFFIXES
+    touch(tmp_path / "tabell.xlsx")
+    touch(tmp_path / "sak/notat.DOCX")
+    touch(tmp_path / "sak/~$notat.DOCX")  # Word's lock file while the document is open
+    touch(tmp_path / "sak/svar.odt")
+    assert names(tmp_path) == ["a/gammel.HTM", "a/side.html", "b/rapport.PDF", "les-meg.md", "notat.txt",
+                               "sak/notat.DOCX", "sak/svar.odt", "z.Md"]
+    assert {".pdf", ".html", ".htm", ".txt", ".md", ".docx", ".odt"} == SUPPORTED_SUFFIXES
 
 
 def test_skips_hidden_files_hidden_folders_and_sidecars(tmp_path):

@@ -233,8 +233,8 @@ def test_html_without_any_text(tmp_path):
 
 
 def test_an_unsupported_file_type(tmp_path):
-    (tmp_path / "rapport.docx").write_bytes(b"PK\x03\x04")
-    assert reason(tmp_path / "rapport.docx", tmp_path) == "filtypen .docx støttes ikke"
+    (tmp_path / "rapport.pptx").write_bytes(b"PK\x03\x04")
+    assert reason(tmp_path / "rapport.pptx", tmp_path) == "filtypen .pptx støttes ikke"
 
 
 # --- HTML -------------------------------------------------------------------------------------------

@@ -149,10 +149,10 @@ def test_api_pages_and_filters(client, index):
     ("q=*", "* alene"),
     ("q=frafall&kommune=Atlantis", "Kjenner ikke kommunen"),
     ("q=frafall&year=tjue", "fire sifre"),
-    ("q=frafall&type=exe", "pdf, html eller text"),
+    ("q=frafall&type=exe", "pdf, docx, odt, html eller text"),
     ("q=frafall+%C3%A5r%3Atjue", "fire sifre"),  # år:tjue typed in the query
     ("q=frafall+%C3%A5r%3A24", "fire sifre"),
-    ("q=frafall+type%3Adoc", "pdf, html eller text"),
+    ("q=frafall+type%3Adoc", "pdf, docx, odt, html eller text"),
     ("q=frafall&limit=100000", "limit"),
     ("q=frafall&page=999999999999", "Sidetallet"),
     ("q=frafall&page=40&limit=50", "første treffene"),

@@ -79,17 +79,22 @@ def cli(verbose: bool) -> None:
               help="Lengste tid i sekunder for å lese én fil.")
 @click.option("--max-file-mb", type=click.FloatRange(min=0, min_open=True), default=200, show_default=True,
               help="Større filer hoppes over og meldes.")
+@click.option("--ocr", type=click.Choice(["auto", "never"]), default="auto", show_default=True,
+              help="Les skannede PDF-sider med Tesseract (auto: når Tesseract er installert).")
+@click.option("--ocr-timeout", type=click.FloatRange(min=0, min_open=True), default=60, show_default=True,
+              help="Lengste tid i sekunder for OCR av én side.")
 @click.option("--report", "report_file", type=click.Path(dir_okay=False, writable=True, path_type=Path),
               help="Skriv oppsummeringen med alle feil som JSON til denne filen.")
 @click.option("--json", "as_json", is_flag=True, help="Skriv oppsummeringen som JSON.")
 @reports_errors
 def index_command(corpus: Path, index_dir: Path, full: bool, wait: float, jobs: int | None, timeout: float,
-                  max_file_mb: float, report_file: Path | None, as_json: bool) -> None:
-    """Oppdater indeksen med PDF-, HTML- og tekstfilene i CORPUS (standard: corpus/).
+                  max_file_mb: float, ocr: str, ocr_timeout: float, report_file: Path | None, as_json: bool) -> None:
+    """Oppdater indeksen med PDF-, Word-, OpenDocument-, HTML- og tekstfilene i CORPUS (standard: corpus/).
 
     Bare nye og endrede filer leses; flyttede filer flyttes i indeksen uten å
     leses på nytt, og slettede filer fjernes. Filer som ikke kan leses, meldes
-    med navn og grunn. Søk bruker den gamle indeksen til den nye er helt ferdig,
+    med navn og grunn. Skannede sider leses med OCR (Tesseract) når det er
+    installert. Søk bruker den gamle indeksen til den nye er helt ferdig,
     og bare én indeksering kan kjøre om gangen.
 
     \b
@@ -110,7 +115,7 @@ def index_command(corpus: Path, index_dir: Path, full: bool, wait: float, jobs: 
     tracker = _IndexProgress(interactive=sys.stderr.isatty() and not as_json)
     try:
         report = build_index(corpus, index_dir, progress=tracker.step, on_start=tracker.start, full=full,
-                             jobs=jobs, timeout=timeout, max_file_mb=max_file_mb,
+                             jobs=jobs, timeout=timeout, max_file_mb=max_file_mb, ocr=ocr, ocr_page_timeout=ocr_timeout,
                              wait=None if wait == float("inf") else wait)
     except SokbaseError as error:  # cron reads the report: say there too why nothing was done
         if report_file:
@@ -175,6 +180,7 @@ def _print_index_summary(report, tracker: _IndexProgress, corpus: Path) -> None:
     for failure in report.failures:
         if failure.source not in tracker.shown:
             click.echo(f"Kunne ikke lese {failure.source}: {failure.reason}", err=True)
+    _print_ocr(report.ocr)
     click.echo(
         f"{report.added} nye, {report.updated} endret, {report.renamed} flyttet, {report.removed} fjernet, "
         f"{report.unchanged} uendret, {len(report.failures)} feilet ({report.seconds:.1f} s)."
@@ -189,6 +195,28 @@ def _print_index_summary(report, tracker: _IndexProgress, corpus: Path) -> None:
                    f"{report.generation}.")
     if report.failures:
         click.echo(f"{len(report.failures)} filer kunne ikke leses (se over).", err=True)
+
+
+def _print_ocr(files) -> None:
+    read = [entry for entry in files if entry.pages]
+    if not read:
+        return
+    pages = sum(len(entry.pages) for entry in read)
+    click.echo(f"Lest med OCR (teksten kan ha feillesninger): {pages} sider i {len(read)} filer.")
+    for entry in read:
+        cached = f", {len(entry.cached)} fra OCR-mellomlageret" if entry.cached else ""
+        click.echo(f"  - {entry.source}: {_page_list(entry.pages)}{cached}")
+
+
+def _page_list(pages: list[int]) -> str:
+    """[1, 2, 3, 7] → "side 1–3, 7"."""
+    runs: list[list[int]] = []
+    for page in pages:
+        if runs and page == runs[-1][-1] + 1:
+            runs[-1].append(page)
+        else:
+            runs.append([page])
+    return "side " + ", ".join(f"{run[0]}–{run[-1]}" if len(run) > 1 else str(run[0]) for run in runs)
 
 
 class QueryCommand(click.Command):
@@ -229,7 +257,7 @@ class QueryCommand(click.Command):
 @click.option("--kommune", help="Bare avsnitt om denne kommunen (navn eller nummer, f.eks. Bergen eller 4601).")
 @click.option("--konferanse", help="Bare dokumenter fra konferanser med disse ordene i navnet.")
 @click.option("--year", "--år", "year", type=int, help="Bare dokumenter fra dette året (konferanseår eller dato).")
-@click.option("--type", "doc_type", type=click.Choice(["pdf", "html", "text"]), help="Bare denne dokumenttypen.")
+@click.option("--type", "doc_type", type=click.Choice(["pdf", "html", "text", "docx", "odt"]), help="Bare denne dokumenttypen.")
 @click.option("--format", "output_format", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True,
               help="text til skjermen, json til andre verktøy, csv til regneark (Excel).")
 @click.option("--json", "as_json", is_flag=True, help="Kortform for --format json.")
@@ -409,7 +437,8 @@ def serve(index_dir, corpus, host, port) -> None:
 
 
 # Document types as counted in `sokbase stats`: (one, several).
-_DOC_TYPE_COUNTS = {"pdf": ("PDF", "PDF-er"), "html": ("nettside", "nettsider"), "text": ("tekstfil", "tekstfiler")}
+_DOC_TYPE_COUNTS = {"pdf": ("PDF", "PDF-er"), "html": ("nettside", "nettsider"), "text": ("tekstfil", "tekstfiler"),
+                    "docx": ("Word-fil", "Word-filer"), "odt": ("OpenDocument-fil", "OpenDocument-filer")}
 
 
 def _counts(counter: dict[str, int]) -> str:

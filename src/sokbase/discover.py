@@ -7,15 +7,16 @@ from pathlib import Path
 
 logger = logging.getLogger(__name__)
 
-SUPPORTED_SUFFIXES = frozenset({".pdf", ".html", ".htm", ".txt", ".md"})
+SUPPORTED_SUFFIXES = frozenset({".pdf", ".html", ".htm", ".txt", ".md", ".docx", ".odt"})
 
 
 def find_files(root: Path) -> list[Path]:
     """Every supported file under `root`, sorted by path.
 
     Hidden files and folders are skipped, and so are `*.meta.toml` sidecars (not a supported
-    suffix). Symlinked folders are never entered, so a link loop cannot hang the walk; a
-    symlinked file counts only when it resolves to a file inside `root`.
+    suffix), and so are the `~$NAME.docx` lock files Word leaves beside a document it has open.
+    Symlinked folders are never entered, so a link loop cannot hang the walk; a symlinked file
+    counts only when it resolves to a file inside `root`.
     """
     root = Path(root)
     real_root = root.resolve()
@@ -24,7 +25,7 @@ def find_files(root: Path) -> list[Path]:
         dirnames[:] = [name for name in dirnames if not name.startswith(".")]
         for name in filenames:
             path = Path(folder, name)
-            if not name.startswith(".") and path.suffix.lower() in SUPPORTED_SUFFIXES and _readable(path, real_root):
+            if not name.startswith((".", "~$")) and path.suffix.lower() in SUPPORTED_SUFFIXES and _readable(path, real_root):
                 found.append(path)
     return sorted(found, key=lambda path: path.relative_to(root).as_posix())
 

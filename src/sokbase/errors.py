@@ -13,7 +13,12 @@ class ExtractionError(SokbaseError):
 
 
 class NoTextError(ExtractionError):
-    """A PDF whose pages hold no text layer: most likely scanned, and searchable only after OCR."""
+    """A PDF whose pages hold no text layer: most likely scanned, and searchable only after OCR.
+    `ocr_pending`: it has scanned pages that OCR did not read (Tesseract missing, or --ocr never)."""
+
+    def __init__(self, message: str, ocr_pending: bool = False):
+        super().__init__(message)
+        self.ocr_pending = ocr_pending
 
 
 class NothingToIndexError(SokbaseError):

@@ -30,8 +30,9 @@ from .models import Document, Passage, doc_id_for, passage_id_for
 from .schema import FORMAT, build_schema, content
 from .segment_writer import FastSegmentWriter, merge_policy
 from .sidecar import sidecar_path
-from .storage import Failure, FileRecord
+from .storage import Failure, FileRecord, OcrFile
 from .workers import Limits, parse_all
+from .extract import ocr as ocr_stage
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +66,7 @@ class IndexReport:
     unchanged: int = 0
     failures: list[Failure] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
+    ocr: list[OcrFile] = field(default_factory=list)  # PDFs of this run with scanned pages
     seconds: float = 0.0
 
     @property
@@ -100,11 +102,14 @@ def build_index(
     max_file_mb: float = 200.0,
     wait: float | None = 0,
     on_start: Callable[[int], None] | None = None,
+    ocr: str = "auto",
+    ocr_page_timeout: float = ocr_stage.PAGE_TIMEOUT,
 ) -> IndexReport:
     """Bring the index at `index_dir` up to date with `corpus` (everything again with `full`).
 
     `progress(path, failure)` is called for every file parsed, `on_start(n)` once with how many
     will be. `wait` is how long to wait for another indexing job (None: as long as it takes).
+    `ocr` is "auto" (read scanned pages with Tesseract when it is installed) or "never".
     A run that would leave no document never replaces the live index.
     """
     started = time.perf_counter()
@@ -112,7 +117,11 @@ def build_index(
     index_dir = Path(index_dir) if index_dir is not None else storage.default_index_dir()
     if not corpus.is_dir():
         raise NothingToIndexError(f"Fant ikke katalogen {corpus}.")
-    limits = Limits(jobs=max(1, jobs or os.cpu_count() or 1), timeout=timeout, max_bytes=int(max_file_mb * 2**20))
+    missing_ocr = ocr_stage.missing_tools() if ocr == "auto" else None
+    ocr_options = ocr_stage.OcrOptions(enabled=ocr == "auto" and missing_ocr is None, page_timeout=ocr_page_timeout,
+                                       cache_dir=index_dir / ocr_stage.CACHE_FOLDER)
+    limits = Limits(jobs=max(1, jobs or os.cpu_count() or 1), timeout=timeout, max_bytes=int(max_file_mb * 2**20),
+                    ocr=ocr_options)
     report = IndexReport(corpus=str(corpus.resolve()), index_dir=str(index_dir.resolve()))  # a cron log names the folders in full
     with IndexLock(index_dir, wait=wait) as lock:
         if lock.recovered_from:
@@ -120,7 +129,11 @@ def build_index(
         report.notices += storage.clean_leftovers(index_dir)
         for notice in report.notices:
             logger.warning(notice)
+        started_wall = time.time()
         _update(corpus, index_dir, full, limits, report, progress, on_start)
+        if report.mode == "full" and report.generation and ocr_options.enabled:
+            ocr_stage.prune_cache(ocr_options.cache_dir, started_wall)  # every file was read: unused entries are gone files
+    _ocr_notice(report, missing_ocr)
     report.seconds = round(time.perf_counter() - started, 3)
     return report
 
@@ -129,7 +142,7 @@ def _update(corpus: Path, index_dir: Path, full: bool, limits: Limits, report: I
     files = find_files(corpus)
     report.files = len(files)
     if not files:
-        raise NothingToIndexError(f"Fant ingen PDF-, HTML- eller tekstfiler i {corpus}.")
+        raise NothingToIndexError(f"Fant ingen PDF-, Word-, OpenDocument-, HTML- eller tekstfiler i {corpus}.")
     live, previous = _live(index_dir, full, report)
     plan = _plan(files, corpus, previous)
     _count(plan, previous, report)
@@ -316,11 +329,36 @@ def _add_parsed(parse: list[tuple[Path, FileRecord]], corpus: Path, limits: Limi
                 # A Preindexed value pickles with its postings: stored, it would carry them into every hit.
                 plain = {f"_stored_{name}": str(value) for name, value in fields.items()}
                 writer.add_document(**(_fields(document, passage) | fields | plain))
-            records.append(_indexed_record(record, document, passages))
+            records.append(_ocr_record(report, _indexed_record(record, document, passages), document))
         if progress:
             progress(path, failure)
         _checkpoint("parsing")
     return records
+
+
+def _ocr_record(report: IndexReport, record: FileRecord, document: Document) -> FileRecord:
+    """List a PDF's scanned pages in the report; pages OCR failed on make the file a failure too
+    (its other pages are indexed), reported on every run until the file changes."""
+    summary = document.ocr
+    if summary is None:
+        return record
+    report.ocr.append(OcrFile(document.source, list(summary.pages), list(summary.cached),
+                              [list(item) for item in summary.failed], list(summary.skipped)))
+    if not summary.failed:
+        return record
+    reasons = "; ".join(reason for _, reason in summary.failed)
+    failure = Failure(document.source, f"{reasons} (resten av dokumentet er indeksert)")
+    report.failures.append(failure)
+    return replace(record, failure=failure.reason)
+
+
+def _ocr_notice(report: IndexReport, missing: str | None) -> None:
+    unread = sum(1 for failure in report.failures if failure.needs_ocr) + sum(1 for f in report.ocr if f.skipped)
+    if missing and unread:
+        report.notices.append(
+            f"{unread} PDF-er har skannede sider som ikke ble lest fordi {missing}. Installer OCR med "
+            f"`{ocr_stage.INSTALL_HINT}` og indekser på nytt med --full."
+        )
 
 
 def _indexed_record(record: FileRecord, document: Document, passages: list[Passage]) -> FileRecord:
@@ -356,6 +394,7 @@ def _fields(document: Document, passage: Passage) -> dict:
         "date": document.date,
         "conference": json.dumps(asdict(conference), ensure_ascii=False) if conference else None,
         "municipalities": json.dumps([asdict(m) for m in passage.municipalities], ensure_ascii=False),
+        "ocr": passage.ocr,
     }
 
 

@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Literal
 
 BlockKind = Literal["heading", "paragraph", "bullet"]
-DocType = Literal["pdf", "html", "text"]
+DocType = Literal["pdf", "html", "text", "docx", "odt"]
 
 
 @dataclass(frozen=True)
@@ -20,6 +20,7 @@ class Block:
     kind: BlockKind = "paragraph"
     page: int | None = None  # 1-based, PDFs only
     level: int = 0  # heading depth (1 = top), 0 for non-headings
+    ocr: bool = False  # read by OCR from a scanned page: the text may hold misreadings
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,16 @@ class Conference:
     venue: str | None = None
 
 
+@dataclass(frozen=True)
+class OcrSummary:
+    """What OCR did for one PDF: pages are 1-based numbers."""
+
+    pages: tuple[int, ...] = ()  # read by OCR (from the cache or anew)
+    cached: tuple[int, ...] = ()  # of those, the ones whose text came from the OCR cache
+    failed: tuple[tuple[int, str], ...] = ()  # (page, reason): too slow, or Tesseract failed
+    skipped: tuple[int, ...] = ()  # scanned pages left unread: no Tesseract, or --ocr never
+
+
 @dataclass
 class Document:
     """One source file after extraction, with the metadata found in it or in its sidecar."""
@@ -55,10 +66,12 @@ class Document:
     language: str | None = None
     description: str | None = None
     publisher: str | None = None
+    author: str | None = None  # from the file's properties (Word, OpenDocument, PDF)
     page_count: int | None = None
     conference: Conference | None = None  # set from the sidecar, or detected later
     municipalities: tuple[Municipality, ...] = ()  # set from the sidecar, or detected later
     content_hash: str = ""  # sha256 of the file's bytes
+    ocr: OcrSummary | None = None  # set for PDFs with scanned pages
 
     @property
     def doc_id(self) -> str:
@@ -88,6 +101,7 @@ class Passage:
     section: str | None = None
     page: int | None = None
     municipalities: tuple[Municipality, ...] = ()
+    ocr: bool = False  # some of its text was read by OCR
 
 
 @dataclass(frozen=True)
@@ -112,6 +126,7 @@ class Hit:
     position: int = 0
     matched_all_terms: bool = True  # False when the passage lacks some of the query's words
     missing_words: tuple[str, ...] = ()  # those words, as typed
+    ocr: bool = False  # text read by OCR from a scanned page, which may hold misreadings
 
     def to_dict(self) -> dict:
         data = asdict(self)

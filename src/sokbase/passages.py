@@ -32,12 +32,14 @@ class _Draft:
     page: int | None
     lines: list[str] = field(default_factory=list)
     words: int = 0
+    ocr: bool = False
 
-    def add(self, line: str, page: int | None) -> None:
+    def add(self, line: str, page: int | None, ocr: bool = False) -> None:
         if not self.lines:
             self.page = page
         self.lines.append(line)
         self.words += count_words(line)
+        self.ocr = ocr
 
 
 def count_words(text: str) -> int:
@@ -55,6 +57,7 @@ def split_passages(document: Document) -> list[Passage]:
             heading=draft.place.heading,
             section=draft.place.section,
             page=draft.page,
+            ocr=draft.ocr,
         )
         for position, draft in enumerate(drafts)
     ]
@@ -97,10 +100,11 @@ def _pack(sections: list[tuple[_Place, list[Block]]]) -> list[_Draft]:
         for block in body:
             for piece in _pieces(block):
                 current = section_drafts[-1]
-                if current.lines and current.words + count_words(piece) > _budget(current):
+                # Text read by OCR stays apart from typed text, so that only it is marked as such.
+                if current.lines and (current.words + count_words(piece) > _budget(current) or current.ocr != block.ocr):
                     current = _Draft(place, None)
                     section_drafts.append(current)
-                current.add(piece, block.page)
+                current.add(piece, block.page, block.ocr)
         drafts.extend(_merge_short_tail(section_drafts))
     return [draft for draft in drafts if draft.lines]
 
@@ -133,7 +137,8 @@ def _hard_split(text: str) -> list[str]:
 
 
 def _merge_short_tail(drafts: list[_Draft]) -> list[_Draft]:
-    if len(drafts) > 1 and drafts[-1].words < MIN_WORDS and drafts[-2].words + drafts[-1].words <= MAX_WORDS:
+    short_tail = len(drafts) > 1 and drafts[-1].words < MIN_WORDS and drafts[-2].ocr == drafts[-1].ocr
+    if short_tail and drafts[-2].words + drafts[-1].words <= MAX_WORDS:
         tail = drafts.pop()
         drafts[-1].lines.extend(tail.lines)
         drafts[-1].words += tail.words

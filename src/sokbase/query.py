@@ -181,7 +181,7 @@ class QueryParser:
         if field == "doc_type":
             doc_type = str(text).lower()
             if doc_type not in DOC_TYPES:
-                raise QueryError(f"Dokumenttypen må være pdf, html eller text, f.eks. type:pdf (ikke «{_short(str(text), 20)}»).")
+                raise QueryError(f"Dokumenttypen må være pdf, docx, odt, html eller text, f.eks. type:pdf (ikke «{_short(str(text), 20)}»).")
             return qt.Match("doc_type", doc_type)
         if field == "year":
             year = self.schema["year"].from_bytes(text)

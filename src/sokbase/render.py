@@ -23,8 +23,9 @@ def as_json(results: Results, lines: bool = False) -> str:
 # headings, and a byte order mark so that æøå are read as UTF-8. Scripts should read --json.
 CSV_COLUMNS = [
     "søk", "rangering", "poeng", "avsnitt_id", "tittel", "konferanse", "konferansedato", "konferansested",
-    "kommuner", "side", "overskrift", "utdrag", "kilde", "lenke",
+    "kommuner", "side", "overskrift", "utdrag", "kilde", "lenke", "ocr",
 ]
+OCR_MARKER = "tekst fra OCR"  # beside a hit whose text was read from a scanned page, and may hold misreadings
 CSV_SEPARATOR = ";"
 BYTE_ORDER_MARK = "\ufeff"
 
@@ -47,7 +48,7 @@ def as_csv(all_results: list[Results]) -> str:
                 results.query, hit.rank, f"{hit.score:.4f}".replace(".", ","), hit.passage_id, hit.title,
                 conference.name if conference else "", (conference.date or "") if conference else "",
                 (conference.venue or "") if conference else "", format_municipalities(hit.municipalities),
-                hit.page or "", hit.heading or "", hit.snippet, hit.source, hit.url or "",
+                hit.page or "", hit.heading or "", hit.snippet, hit.source, hit.url or "", "ja" if hit.ocr else "",
             ]])
     return buffer.getvalue()
 
@@ -88,7 +89,10 @@ def hit_header(hit: Hit) -> list[str]:
         lines.append(f"   Konferanse: {format_conference(hit.conference)}")
     if hit.municipalities:
         lines.append(f"   Kommune:    {format_municipalities(hit.municipalities)}")
-    where = " · ".join(part for part in [hit.heading, f"side {hit.page}" if hit.page else None] if part)
+    page = f"side {hit.page}" if hit.page else None
+    if hit.ocr:
+        page = f"{page or ''} ({OCR_MARKER})".strip()
+    where = " · ".join(part for part in [hit.heading, page] if part)
     if where:
         lines.append(f"   Avsnitt:    {where}")
     if hit.missing_words:

@@ -10,7 +10,7 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from .analysis import ANALYZER_VERSION, SEGMENT, AnalysisOptions, FieldAnalyzer, norwegian_analyzer
 
 # Bump when fields or analysis change: an index built with another version must be rebuilt.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 FORMAT = f"schema-{SCHEMA_VERSION}/analyzer-{ANALYZER_VERSION}"
 
 # Names a user may type before a colon in a query, mapped to schema fields.
@@ -27,7 +27,7 @@ FIELD_ALIASES = {
 # Every passage carries its document's title, so a strong title weight ranks any passage of a
 # document whose title shares a word with the query above the passage that answers it: on the
 # NorQuAD train split, title 2.0/heading 1.5 gave document MRR@10 .64, 0.2/0.3 gave .85.
-DOC_TYPES = ("pdf", "html", "text")  # what type: and --type take
+DOC_TYPES = ("pdf", "html", "text", "docx", "odt")  # what type: and --type take
 SEARCHED_FIELDS = ("content",)
 CONTENT_WEIGHTS = {"title": 0.2, "heading": 0.3, "text": 1.0}
 HIGHLIGHTED_FIELDS = ("content", "heading", "title")  # terms of these fields are marked in snippets
@@ -78,6 +78,7 @@ def build_schema(analysis: AnalysisOptions | None = None) -> Schema:
         date=STORED,
         conference=STORED,
         municipalities=STORED,
+        ocr=STORED,  # the passage holds text read by OCR, which may be misread
     )
 
 

@@ -301,6 +301,7 @@ class SearchIndex:
             position=fields["position"],
             matched_all_terms=not missing,
             missing_words=missing,
+            ocr=bool(fields.get("ocr")),
         )
 
     def passage(self, passage_id: str, context: int = 1) -> PassageContext:
@@ -390,6 +391,7 @@ class SearchIndex:
                 heading=f.get("heading") or None,
                 page=f.get("page"),
                 municipalities=_municipalities(f.get("municipalities")),
+                ocr=bool(f.get("ocr")),
             )
             for f in self.engine.stored(self.engine.document_keys(doc_id))
         ]
@@ -439,7 +441,7 @@ def _matcher(tree: qt.Node) -> TermMatcher:
     return TermMatcher.build(words, wildcards)
 
 
-DOC_TYPE_LABELS = {"pdf": "PDF", "html": "Nettside", "text": "Tekst"}
+DOC_TYPE_LABELS = {"pdf": "PDF", "html": "Nettside", "text": "Tekst", "docx": "Word", "odt": "OpenDocument"}
 
 
 def _conference_name(info: DocumentInfo) -> str | None:

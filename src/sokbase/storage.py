@@ -39,6 +39,17 @@ class Failure:
 
 
 @dataclass
+class OcrFile:
+    """A PDF of this run whose scanned pages were read by OCR, or would have been."""
+
+    source: str
+    pages: list[int] = field(default_factory=list)  # read by OCR
+    cached: list[int] = field(default_factory=list)  # of those, taken from the OCR cache
+    failed: list[tuple[int, str]] = field(default_factory=list)  # (page, reason)
+    skipped: list[int] = field(default_factory=list)  # scanned pages not read (no Tesseract, --ocr never)
+
+
+@dataclass
 class FileRecord:
     """One source file as the generation holds it; enough to skip, move or count it without parsing."""
 

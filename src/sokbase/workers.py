@@ -20,6 +20,7 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 
 from .errors import ExtractionError, NoTextError, SokbaseError
+from .extract.ocr import OcrOptions
 from .models import Document, Passage
 from .storage import Failure
 
@@ -35,15 +36,16 @@ class Limits:
     jobs: int = 1
     timeout: float = 120.0  # seconds per file
     max_bytes: int = 200 * 2**20
+    ocr: OcrOptions = OcrOptions(enabled=False)
 
 
-def parse_file(path: Path, corpus: Path, gazetteer) -> tuple[Document, list[Passage]]:
+def parse_file(path: Path, corpus: Path, gazetteer, ocr: OcrOptions | None = None) -> tuple[Document, list[Passage]]:
     """One file → its Document and enriched Passages, or an ExtractionError saying why not."""
     from .extract import extract_file
     from .metadata import enrich_document, enrich_passages
     from .passages import split_passages
 
-    document = enrich_document(extract_file(path, corpus), gazetteer)
+    document = enrich_document(extract_file(path, corpus, ocr), gazetteer)
     passages = split_passages(document)
     if not passages:
         raise ExtractionError("ingen tekst funnet")
@@ -56,7 +58,9 @@ def failure_for(source: str, error: BaseException) -> Failure:
     else:
         logger.debug("Uventet feil i %s", source, exc_info=error)
         reason = f"uventet feil ved lesing ({type(error).__name__}: {error})"
-    return Failure(source=source, reason=reason, needs_ocr=isinstance(error, NoTextError))
+    needs_ocr = isinstance(error, NoTextError)
+    # A scan OCR did not read is read again next run, so that it is searchable once Tesseract is there.
+    return Failure(source=source, reason=reason, needs_ocr=needs_ocr, retry=needs_ocr and error.ocr_pending)
 
 
 def parse_all(paths: list[Path], corpus: Path, limits: Limits, schema) -> Iterator[tuple[Path, Parsed | Failure]]:
@@ -70,7 +74,7 @@ def parse_all(paths: list[Path], corpus: Path, limits: Limits, schema) -> Iterat
         else:
             pending.append(path)
     if pending:
-        with _Pool(corpus, min(limits.jobs, len(pending)), limits.timeout, schema) as pool:
+        with _Pool(corpus, min(limits.jobs, len(pending)), limits.timeout, schema, limits.ocr) as pool:
             yield from pool.run(pending)
 
 
@@ -88,10 +92,10 @@ def _size_failure(path: Path, corpus: Path, max_bytes: int) -> Failure | None:
 
 
 class _Worker:
-    def __init__(self, context, corpus: Path, schema):
+    def __init__(self, context, corpus: Path, schema, ocr: OcrOptions):
         self.conn, child = context.Pipe()
         level = logging.getLogger().getEffectiveLevel()
-        self.process = context.Process(target=_serve, args=(child, str(corpus), level, schema), daemon=True)
+        self.process = context.Process(target=_serve, args=(child, str(corpus), level, schema, ocr), daemon=True)
         self.process.start()
         child.close()
         self.ready = False
@@ -109,10 +113,10 @@ class _Worker:
 
 
 class _Pool:
-    def __init__(self, corpus: Path, size: int, timeout: float, schema):
-        self.corpus, self.timeout, self.schema = corpus, timeout, schema
+    def __init__(self, corpus: Path, size: int, timeout: float, schema, ocr: OcrOptions):
+        self.corpus, self.timeout, self.schema, self.ocr = corpus, timeout, schema, ocr
         self.context = multiprocessing.get_context("spawn")
-        self.workers = [_Worker(self.context, corpus, schema) for _ in range(max(1, size))]
+        self.workers = [_Worker(self.context, corpus, schema, ocr) for _ in range(max(1, size))]
 
     def __enter__(self) -> _Pool:
         return self
@@ -161,11 +165,11 @@ class _Pool:
         """Kill `worker`, start a fresh one in its place; its file fails but is retried next run."""
         source = worker.path.relative_to(self.corpus).as_posix() if worker.path else ""
         worker.stop()
-        self.workers[self.workers.index(worker)] = _Worker(self.context, self.corpus, self.schema)
+        self.workers[self.workers.index(worker)] = _Worker(self.context, self.corpus, self.schema, self.ocr)
         return Failure(source=source, reason=reason, retry=True)
 
 
-def _serve(conn: Connection, corpus: str, log_level: int, schema) -> None:
+def _serve(conn: Connection, corpus: str, log_level: int, schema, ocr: OcrOptions) -> None:
     """A worker's life: parse the paths it is sent until the parent closes the pipe."""
     _die_with_parent()
     # The parent reports every failure itself; libraries' warnings show only when it is verbose.
@@ -184,7 +188,7 @@ def _serve(conn: Connection, corpus: str, log_level: int, schema) -> None:
         except (EOFError, OSError):
             return
         try:
-            document, found = parse_file(path, root, gazetteer)
+            document, found = parse_file(path, root, gazetteer, ocr)
             result: Parsed | Failure = (document, found, preindexed(schema, document.title, found))
         except Exception as error:  # one bad file must not stop the run
             result = failure_for(path.relative_to(root).as_posix(), error)

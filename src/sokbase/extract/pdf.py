@@ -6,6 +6,7 @@ body text by font: larger than the body, or bold where the body is not.
 """
 from __future__ import annotations
 
+import hashlib
 import io
 import logging
 import math
@@ -19,8 +20,9 @@ from statistics import median
 from pypdf import PasswordType, PdfReader
 
 from ..errors import ExtractionError, NoTextError
-from ..models import Block, Document
+from ..models import Block, Document, OcrSummary
 from ..textnorm import join_lines, normalize
+from .ocr import OcrOptions, OcrPages, read_pages
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +37,8 @@ RUNNING_SHARE = 0.4
 RUNNING_Y_TOLERANCE = 3.0
 MARGIN_LINES = 2  # lines at the top and at the bottom of a page that may be header or footer
 SHORT_LINE = 0.7  # × a full line's length: a line this short ended its paragraph or item
+SCANNED_MAX_CHARS = 20  # a page with a picture and less text than this is a scan (a stamp, a page number)
+COLUMN_SHIFT = 60.0  # points: a line starting this far right of the one above may begin a new column
 
 _BULLET = re.compile(r"(?:[•▪◦●○■□►▸➢✓∙·]\s*|[-–*]\s+)(?=\S)")
 _PAGE_NUMBER = re.compile(
@@ -112,20 +116,76 @@ def _multiply(a: list[float], b: list[float]) -> list[float]:
     ]
 
 
-def extract_pdf(data: bytes, source: str) -> Document:
+def extract_pdf(data: bytes, source: str, ocr: OcrOptions | None = None) -> Document:
+    """The PDF's text; pages that are only a picture (scanned) are read by OCR when `ocr` allows."""
     try:
         reader = _open(data)
         pages = _read_pages(reader, source)
+        scanned = _scanned_pages(reader, pages)
     except ExtractionError:
         raise
     except Exception as error:  # pypdf raises anything from PdfReadError to KeyError on a broken file
         logger.debug("%s: pypdf kunne ikke lese filen", source, exc_info=True)
         raise _damaged(error) from error
-    title, language = _facts(reader, source)
-    blocks = _blocks(pages)
+    read = _ocr(data, scanned, ocr)
+    _require_text(pages, scanned, read)
+    title, language, author = _facts(reader, source)
+    blocks = _blocks(pages, read.blocks)
     title = title or _title_from_blocks(blocks) or PurePosixPath(source).stem
     return Document(
-        source=source, doc_type="pdf", title=title, blocks=blocks, language=language, page_count=len(pages)
+        source=source, doc_type="pdf", title=title, blocks=blocks, language=language, author=author,
+        page_count=len(pages), ocr=_summary(scanned, read),
+    )
+
+
+def _scanned_pages(reader: PdfReader, pages: list[tuple[list[_Line], str]]) -> dict[int, float]:
+    """Pages with (almost) no text that show a picture: number → the page's longer side in points."""
+    found = {}
+    for number, (page, (_, plain)) in enumerate(zip(reader.pages, pages), start=1):
+        if len("".join(plain.split())) < SCANNED_MAX_CHARS and _has_image(page.get("/Resources")):
+            box = page.mediabox
+            found[number] = max(abs(float(box.width)), abs(float(box.height)))
+    return found
+
+
+def _has_image(resources, depth: int = 0) -> bool:
+    """Whether the resources hold an image, directly or inside a form (as scanners and archive systems nest them)."""
+    resources = resources.get_object() if resources is not None else None
+    xobjects = resources.get("/XObject") if hasattr(resources, "get") else None
+    xobjects = xobjects.get_object() if xobjects is not None else {}
+    for reference in xobjects.values() if hasattr(xobjects, "values") else []:
+        xobject = reference.get_object()
+        subtype = xobject.get("/Subtype") if hasattr(xobject, "get") else None
+        if subtype == "/Image" or (subtype == "/Form" and depth < 3 and _has_image(xobject.get("/Resources"), depth + 1)):
+            return True
+    return False
+
+
+def _ocr(data: bytes, scanned: dict[int, float], options: OcrOptions | None) -> OcrPages:
+    if not scanned or options is None or not options.enabled:
+        return OcrPages()
+    return read_pages(data, hashlib.sha256(data).hexdigest(), scanned, options)
+
+
+def _require_text(pages, scanned: dict[int, float], read: OcrPages) -> None:
+    if any(plain.strip() for _, plain in pages) or any(read.blocks.values()):
+        return
+    if read.failed:
+        raise ExtractionError(read.failed[0][1])
+    if read.blocks:
+        raise ExtractionError("ingen tekst, heller ikke med OCR")
+    # Without OCR the file is read again on the next run, so it is searchable once Tesseract is there.
+    raise NoTextError("ingen tekst — skannet dokument?", ocr_pending=bool(scanned))
+
+
+def _summary(scanned: dict[int, float], read: OcrPages) -> OcrSummary | None:
+    if not scanned:
+        return None
+    return OcrSummary(
+        pages=tuple(sorted(read.blocks)),
+        cached=tuple(read.cached),
+        failed=tuple(read.failed),
+        skipped=tuple(n for n in sorted(scanned) if n not in read.blocks and n not in dict(read.failed)),
     )
 
 
@@ -162,8 +222,6 @@ def _read_pages(reader: PdfReader, source: str) -> list[tuple[list[_Line], str]]
             failed += 1
     if failed == len(pages):
         raise ExtractionError("skadet PDF: ingen av sidene kan leses")
-    if not any(plain.strip() for _, plain in pages):
-        raise NoTextError("ingen tekst — skannet dokument?")
     return pages
 
 
@@ -177,21 +235,46 @@ def _read_page(page, number: int) -> tuple[list[_Line], str]:
 
 def _group_lines(runs: list[_Run], page: int) -> list[_Line]:
     """Runs on one baseline make a line. pypdf ends a run with "\n" also between a bullet and
-    its text drawn separately, so the baseline decides; a "\n" inside a run is a line break."""
+    its text drawn separately, so the baseline decides; a "\n" inside a run is a line break.
+
+    A run of only white space carries no position of its own: pypdf reports the "\n" it adds
+    when a text object ends at the origin, and Skia/PDF (Chromium, Google Docs) and some
+    generators end a text object after every word; taken for a line break, that made a column
+    of single words."""
     lines: list[_Line] = []
     pending: list[_Run] = []
     after_break = False
     for run in runs:
+        positioned = bool(run.text.strip())
         for index, piece in enumerate(run.text.split("\n")):
-            if pending and ((index > 0 and piece) or not _same_baseline(run, pending[-1])):
+            if pending and ((index > 0 and piece) or (positioned and not _same_baseline(run, pending[-1]))):
                 lines.extend(_line(pending, page))
                 pending = []
             if piece.strip() or (pending and piece):
-                spaced = " " + piece if after_break and pending else piece
+                spaced = " " + piece if after_break and pending and not piece[:1].isspace() else piece
                 pending.append(_Run(spaced, run.x, run.y, run.size, run.bold))
             after_break = index > 0 or (after_break and not piece)
     lines.extend(_line(pending, page))
-    return lines
+    return _in_reading_order(lines)
+
+
+def _in_reading_order(lines: list[_Line]) -> list[_Line]:
+    """Lines sorted top to bottom when the page drew some of them out of order: Skia/PDF draws
+    positioned or transformed words (Google Docs, web pages) after the rest of the page. A jump
+    back up the page to the same left edge is that; a jump up to the right is the next column,
+    so a page in columns keeps the order it was drawn in."""
+    if not any(later.y > earlier.y + earlier.size and abs(later.x - earlier.x) < COLUMN_SHIFT
+               for earlier, later in pairwise(lines)):
+        return lines
+    ordered = sorted(lines, key=lambda line: (-line.y, line.x))
+    merged: list[_Line] = []
+    for line in ordered:
+        previous = merged[-1] if merged else None
+        if previous and abs(previous.y - line.y) <= 0.5 * max(previous.size, line.size):
+            merged[-1] = replace(previous, text=f"{previous.text} {line.text}")
+        else:
+            merged.append(line)
+    return merged
 
 
 def _same_baseline(run: _Run, other: _Run) -> bool:
@@ -309,7 +392,7 @@ def _is_heading(line: _Line, layout: _Layout) -> bool:
 # --- blocks -----------------------------------------------------------------------------------
 
 
-def _blocks(pages: list[tuple[list[_Line], str]]) -> list[Block]:
+def _blocks(pages: list[tuple[list[_Line], str]], scanned: dict[int, list[Block]]) -> list[Block]:
     found = [lines for lines, _ in pages]
     body_size = _body_size(found)
     kept = _drop_running_lines(found, body_size)
@@ -317,11 +400,11 @@ def _blocks(pages: list[tuple[list[_Line], str]]) -> list[Block]:
     blocks: list[Block] = []
     pending: list[_Line] = []  # lines of consecutive pages: a paragraph or item may go on over a page break
     for number, (lines, (_, plain)) in enumerate(zip(kept, pages), start=1):
-        if lines:
+        if lines and number not in scanned:
             pending.extend(lines)
             continue
         blocks.extend(_line_blocks(pending, layout))
-        blocks.extend(_plain_blocks(plain, number))
+        blocks.extend(scanned.get(number) or _plain_blocks(plain, number))
         pending = []
     blocks.extend(_line_blocks(pending, layout))
     return blocks
@@ -390,13 +473,14 @@ def _plain_blocks(plain: str, page: int) -> list[Block]:
 # --- title and language -------------------------------------------------------------------------
 
 
-def _facts(reader: PdfReader, source: str) -> tuple[str | None, str | None]:
-    """Title and language from the PDF's metadata; broken metadata costs only these two."""
+def _facts(reader: PdfReader, source: str) -> tuple[str | None, str | None, str | None]:
+    """Title, language and author from the PDF's metadata; broken metadata costs only these."""
     try:
-        return _metadata_title(reader), _language(reader)
+        author = normalize(str(reader.metadata.author)) if reader.metadata and reader.metadata.author else None
+        return _metadata_title(reader), _language(reader), author or None
     except Exception:
         logger.debug("%s: metadata kunne ikke leses", source, exc_info=True)
-        return None, None
+        return None, None, None
 
 
 def _metadata_title(reader: PdfReader) -> str | None:

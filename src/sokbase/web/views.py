@@ -216,7 +216,7 @@ def _doc_type(raw: str) -> str | None:
     if not raw:
         return None
     if raw.lower() not in DOC_TYPE_LABELS:
-        abort(400, "Dokumenttypen må være pdf, html eller text.")
+        abort(400, "Dokumenttypen må være pdf, docx, odt, html eller text.")
     return raw.lower()
 
 
