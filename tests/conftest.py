@@ -10,6 +10,7 @@ CORPUS = ROOT / "corpus"
 PROGRAMME_2024 = "husbanken/erfaringskonferansen-omradesatsinger-2024-program.pdf"
 POLICY_PAGE = "regjeringen/omradesatsinger.html"
 CONFERENCE_2020 = "regjeringen/erfaringskonferanse-om-omradesatsinger-2020.html"
+LAWS = ROOT / "tests" / "fixtures" / "lover"
 
 
 @pytest.fixture(scope="session")
@@ -33,3 +34,12 @@ def corpus_copy(tmp_path) -> Path:
     target = tmp_path / "corpus"
     shutil.copytree(CORPUS, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def law_index(tmp_path_factory) -> Path:
+    """Five real laws (tests/fixtures/lover), bokmål and nynorsk, indexed once for the whole session."""
+    index_dir = tmp_path_factory.mktemp("lover")
+    report = sokbase.build_index(LAWS, index_dir)
+    assert report.exit_code == 0, report.failures
+    return index_dir

@@ -25,6 +25,7 @@ from whoosh import index as whoosh_index
 from . import __version__, storage
 from .discover import find_files
 from .errors import IndexMissingError, IndexOutdatedError, NothingToIndexError, SokbaseError
+from .lawrefs import chapter_of, paragraph_of
 from .locking import IndexLock
 from .models import Document, Passage, doc_id_for, passage_id_for
 from .schema import FORMAT, build_schema, content
@@ -303,7 +304,9 @@ def _moved_fields(stored: dict, doc_id: str, source: str) -> dict:
     conference = json.loads(stored["conference"]) if stored.get("conference") else None
     # `konferanse` and `content` are indexed but not stored; they are made from stored fields.
     return stored | {
-        "content": content(stored.get("title", ""), stored.get("heading"), stored["text"]),
+        "content": content(stored.get("title", ""), stored.get("heading"), stored["text"], stored.get("short_title")),
+        "paragraph": paragraph_of(stored.get("heading")) or "",
+        "chapter": chapter_of(stored.get("section")) or chapter_of(stored.get("heading")) or "",
         "doc_id": doc_id,
         "passage_id": passage_id_for(doc_id, stored["position"]),
         "source": source,
@@ -380,7 +383,7 @@ def _fields(document: Document, passage: Passage) -> dict:
         "passage_id": passage.passage_id,
         "doc_id": passage.doc_id,
         "position": passage.position,
-        "content": content(document.title, passage.heading, passage.text),
+        "content": content(document.title, passage.heading, passage.text, document.short_title),
         "text": passage.text,
         "heading": passage.heading or "",
         "title": document.title,
@@ -395,6 +398,10 @@ def _fields(document: Document, passage: Passage) -> dict:
         "conference": json.dumps(asdict(conference), ensure_ascii=False) if conference else None,
         "municipalities": json.dumps([asdict(m) for m in passage.municipalities], ensure_ascii=False),
         "ocr": passage.ocr,
+        "short_title": document.short_title,
+        "section": passage.section,
+        "paragraph": paragraph_of(passage.heading) or "",
+        "chapter": chapter_of(passage.section) or chapter_of(passage.heading) or "",
     }
 
 

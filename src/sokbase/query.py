@@ -19,6 +19,7 @@ from whoosh.qparser import AndGroup, FieldAliasPlugin, MultifieldParser, Operato
 
 from . import querytree as qt
 from .analysis import ALIAS, FOLDED, PART, TOKEN_PATTERN, is_extra
+from .lawrefs import LawMention, LawNames, may_name_a_law
 from .errors import QueryError
 from .municipalities import Gazetteer
 from .schema import DOC_TYPES, FIELD_ALIASES, SEARCHED_FIELDS
@@ -46,13 +47,14 @@ PLAIN_WORDS_NOTICE = "Søket kunne ikke leses som søkesyntaks ({reason}); det b
 
 @dataclass(frozen=True)
 class ParsedQuery:
-    tree: qt.Node
+    tree: qt.Node | None  # None when the query only names a law or a paragraph of one
     has_operators: bool  # the user wrote OR/NOT/-/quotes/fields: the query is taken as it stands
     notice: str | None = None  # why the query was read otherwise than typed, for the user
+    laws: tuple[LawMention, ...] = ()  # laws named, with the paragraph or chapter asked for
 
     @property
     def words(self) -> list[qt.Word]:
-        return qt.words(self.tree)
+        return qt.words(self.tree) if self.tree is not None else []
 
 
 class QueryParser:
@@ -84,9 +86,20 @@ class QueryParser:
         """Read on first use: most queries name no kommune, and building it costs a cold search 40 ms."""
         return self._gazetteer or Gazetteer.default()
 
-    def parse(self, text: str) -> ParsedQuery:
+    def parse(self, text: str, laws: LawNames | None = None) -> ParsedQuery:
+        """`laws` names the laws of the index; a law named in the query is taken out of its words."""
         text = _check(text)
         cleaned = _QUESTION_MARK.sub("", text)
+        mentions = tuple(laws.find(cleaned)) if laws is not None and may_name_a_law(cleaned) else ()
+        if mentions:
+            cleaned = _without_spans(cleaned, [mention.span for mention in mentions])
+            if not _WORD.search(cleaned):
+                return ParsedQuery(None, False, laws=mentions)
+            found = self._parse(text, cleaned)
+            return ParsedQuery(found.tree, found.has_operators, found.notice, mentions)
+        return self._parse(text, cleaned)
+
+    def _parse(self, text: str, cleaned: str) -> ParsedQuery:
         for year in _YEAR_VALUE.findall(re.sub(r'"[^"]*"', " ", cleaned)):  # not inside a phrase
             if not re.fullmatch(r"\d{4}\)*", year):
                 raise QueryError(f"Året må være et årstall med fire sifre, f.eks. år:2024 (ikke «{_short(year, 20)}»).")
@@ -194,6 +207,12 @@ class QueryParser:
             if type(extra) is wq.Term and is_extra(extra.text)
         ]
         return qt.Word(self._surfaces.get(str(text), str(text)), tuple(alternatives))
+
+
+def _without_spans(text: str, spans: list[tuple[int, int]]) -> str:
+    for start, end in sorted(spans, reverse=True):
+        text = text[:start] + " " + text[end:]
+    return " ".join(text.split())
 
 
 def _groups(subqueries: list[wq.Query]) -> list[list[wq.Query]]:

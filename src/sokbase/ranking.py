@@ -8,6 +8,7 @@ words (and, for a query of a few keywords, for all of them). Each is then scored
   + coverage: the share of the query's words the passage holds, each word weighed by its idf
   + proximity: how close together the query's words stand
   + the share of the words found in the passage's heading, and in its document's title
+  + whether the passage is in a law the query names (lawrefs.py)
 
 with weights tuned on NorQuAD train and on the tune half of the law queries (docs/evaluation.md),
 one set for questions and one for a few keywords. So a passage holding every word comes first when
@@ -43,6 +44,7 @@ class Weights:
     proximity: float = 1.0
     heading: float = 0.0
     title: float = 0.2
+    law: float = 1.0  # the passage is in a law the query names (husll, fvl, pbl …)
 
 
 QUESTIONS = Weights()
@@ -103,7 +105,8 @@ def is_question(text: str, words: list[Unit]) -> bool:
     return text.rstrip().endswith("?") or len(words) >= 5 or bool(first and first.group(1).lower() in QUESTION_WORDS)
 
 
-def rank(engine: Engine, keys: list[int], doc_ids: list[str], words: list[Unit], weights: Weights) -> list[Ranked]:
+def rank(engine: Engine, keys: list[int], doc_ids: list[str], words: list[Unit], weights: Weights,
+         named: frozenset[str] = frozenset()) -> list[Ranked]:
     """`keys` (their documents in `doc_ids`) scored by the rules and ordered best first; ties keep
     the order they came in."""
     if not keys:
@@ -124,7 +127,8 @@ def rank(engine: Engine, keys: list[int], doc_ids: list[str], words: list[Unit],
                   + weights.coverage * f.coverage
                   + weights.proximity * f.proximity
                   + weights.heading * f.heading
-                  + weights.title * f.title, 6),
+                  + weights.title * f.title
+                  + weights.law * (doc_id in named), 6),
             f.missing,
         )
         for key, doc_id, f in zip(keys, doc_ids, features)

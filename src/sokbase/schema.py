@@ -10,7 +10,7 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from .analysis import ANALYZER_VERSION, SEGMENT, AnalysisOptions, FieldAnalyzer, norwegian_analyzer
 
 # Bump when fields or analysis change: an index built with another version must be rebuilt.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 FORMAT = f"schema-{SCHEMA_VERSION}/analyzer-{ANALYZER_VERSION}"
 
 # Names a user may type before a colon in a query, mapped to schema fields.
@@ -33,8 +33,10 @@ CONTENT_WEIGHTS = {"title": 0.2, "heading": 0.3, "text": 1.0}
 HIGHLIGHTED_FIELDS = ("content", "heading", "title")  # terms of these fields are marked in snippets
 
 
-def content(title: str, heading: str | None, text: str) -> str:
-    """The value of the content field (see analysis.FieldAnalyzer), in CONTENT_WEIGHTS order."""
+def content(title: str, heading: str | None, text: str, short_title: str | None = None) -> str:
+    """The value of the content field (see analysis.FieldAnalyzer), in CONTENT_WEIGHTS order; a
+    document's short title ("Husleieloven – husll") is searched as part of its title."""
+    title = f"{title} {short_title}" if short_title else title
     # A SEGMENT inside a part (a stray private-use character in a PDF) would shift the weights.
     return SEGMENT.join(part.replace(SEGMENT, " ") for part in (title, heading or "", text))
 
@@ -79,6 +81,10 @@ def build_schema(analysis: AnalysisOptions | None = None) -> Schema:
         conference=STORED,
         municipalities=STORED,
         ocr=STORED,  # the passage holds text read by OCR, which may be misread
+        short_title=STORED,
+        section=STORED,
+        paragraph=KEYWORD,  # "20-1" for a passage under "§ 20-1. Tiltak …" (lawrefs.py)
+        chapter=KEYWORD,
     )
 
 
@@ -98,7 +104,7 @@ class PreindexedText(TEXT):
         return super().index(value, **kwargs)
 
 
-def preindexed(schema: Schema, title: str, passages) -> list[dict[str, Preindexed]]:
+def preindexed(schema: Schema, title: str, passages, short_title: str | None = None) -> list[dict[str, Preindexed]]:
     """The content, heading and title values of each of `passages`, with their postings."""
 
     def value(field: str, text: str) -> Preindexed:
@@ -109,7 +115,7 @@ def preindexed(schema: Schema, title: str, passages) -> list[dict[str, Preindexe
     title_value = value("title", title)
     return [
         {
-            "content": value("content", content(title, passage.heading, passage.text)),
+            "content": value("content", content(title, passage.heading, passage.text, short_title)),
             "heading": value("heading", passage.heading or ""),
             "title": title_value,
         }

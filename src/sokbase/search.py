@@ -21,6 +21,7 @@ from .engines.base import Engine
 from .errors import PassageNotFoundError, QueryError
 from .models import Conference, Hit, Municipality, Passage, Results
 from .municipalities import Gazetteer
+from .lawrefs import LawDocument, LawMention, LawNames
 from .query import ParsedQuery, QueryParser
 from .schema import HIGHLIGHTED_FIELDS
 from .scoring import idf
@@ -95,12 +96,15 @@ class DocumentView:
 
 @dataclass(frozen=True)
 class _Plan:
-    """What the engine is asked for: the pool's query, for a few words also passages with all of them,
-    and what every page of the search can list together (what the total and the facets count)."""
+    """What the engine is asked for: the passages a law reference points at (listed first), the
+    pool's query, for a few words also passages with all of them, the laws named in the query, and
+    what every page of the search can list together (what the total and the facets count)."""
 
-    ranked: qt.Node
+    referenced: qt.Node | None
+    ranked: qt.Node | None
     all_words: qt.Node | None
     counted: qt.Node
+    named: frozenset[str] = frozenset()
 
 
 class SearchIndex:
@@ -116,8 +120,24 @@ class SearchIndex:
         schema = self.engine.schema
         self._parser = QueryParser(schema)
         self._analyzer = schema["content"].analyzer
+        self._name_analyzer = schema["title"].analyzer
         self._highlighter = Highlighter(self._analyzer)
         self._documents: dict[str, DocumentInfo] = {}
+        self._laws: LawNames | None = None
+
+    def _law_names(self) -> LawNames:
+        """The names of the laws in the index, read on the first query that may name one."""
+        if self._laws is None:
+            documents = [LawDocument(f["doc_id"], f.get("title") or "", f.get("short_title"))
+                         for f in self.engine.documents()]
+            self._laws = LawNames.build(documents, self._name_key)
+        return self._laws
+
+    def _name_key(self, name: str) -> tuple[str, ...]:
+        return tuple(token.text for token in self._name_analyzer(name))
+
+    def _parse(self, query: str) -> ParsedQuery:
+        return self._parser.parse(query, _LazyNames(self._law_names))
 
     @classmethod
     def open(cls, path: Path | str | None = None) -> SearchIndex:
@@ -176,29 +196,38 @@ class SearchIndex:
         if not 1 <= limit <= MAX_LIMIT:
             raise QueryError(f"Antall treff må være mellom 1 og {MAX_LIMIT}.")
         condition = self._filters(kommune, konferanse, year, doc_type)
-        parsed = self._parser.parse(query)
+        parsed = self._parse(query)
         plan = _plan(parsed)
-        words = ranking.units(parsed.tree, self.engine.expand)
+        words = ranking.units(parsed.tree, self.engine.expand) if parsed.tree is not None else []
         wanted = offset + limit
-        found = self.engine.candidates(_filtered(plan.ranked, condition), max(ranking.POOL, wanted))
-        pool = [c.key for c in found[: ranking.POOL]]
-        if plan.all_words is not None:
-            seen = set(pool)
-            pool += [c.key for c in self.engine.candidates(_filtered(plan.all_words, condition), ranking.ALL_WORDS_POOL)
-                     if c.key not in seen]
-        doc_ids = self._doc_ids(pool)
-        weights = ranking.QUESTIONS if ranking.is_question(query, words) else ranking.KEYWORDS
-        ranked = ranking.rank(self.engine, pool, doc_ids, words, weights)
-        rows = [(r.key, r.score, r.missing) for r in ranked]
-        if wanted > len(rows):
-            pooled = set(pool)
-            rest = [c for c in found[ranking.POOL :] if c.key not in pooled][: wanted - len(rows)]
-            absent = ranking.missing(self.engine, [c.key for c in rest], words)
-            rows += [(c.key, c.score, absent[c.key]) for c in rest]
+        rows: list[tuple[int, float, tuple[str, ...]]] = []
+        if plan.referenced is not None:  # the paragraphs asked for, in the law's order
+            rows = [(key, 0.0, ()) for key in sorted(self.engine.keys(_filtered(plan.referenced, condition)))]
+            if not rows:  # no such paragraph ("kommuneloven 2018"): the law is only named
+                plan = _plan(parsed, unreferenced=True)
+        listed = {key for key, _, _ in rows}
+        pool: list[int] = []
+        if plan.ranked is not None:
+            found = self.engine.candidates(_filtered(plan.ranked, condition), max(ranking.POOL, wanted))
+            pool = [c.key for c in found[: ranking.POOL] if c.key not in listed]
+            for extra, size in ((plan.all_words, ranking.ALL_WORDS_POOL), (_in_laws(plan.ranked, plan.named), ranking.ALL_WORDS_POOL)):
+                if extra is not None:
+                    seen = set(pool) | listed
+                    pool += [c.key for c in self.engine.candidates(_filtered(extra, condition), size) if c.key not in seen]
+            weights = ranking.QUESTIONS if ranking.is_question(query, words) else ranking.KEYWORDS
+            ranked = ranking.rank(self.engine, pool, self._doc_ids(pool), words, weights, plan.named)
+            rows += [(r.key, r.score, r.missing) for r in ranked]
+            if wanted > len(rows):
+                pooled = set(pool) | listed
+                rest = [c for c in found[ranking.POOL :] if c.key not in pooled][: wanted - len(rows)]
+                absent = ranking.missing(self.engine, [c.key for c in rest], words)
+                rows += [(c.key, c.score, absent[c.key]) for c in rest]
+        elif plan.named and not rows:  # only a law's name: the law from its beginning
+            rows = [(key, 0.0, ()) for key in sorted(self.engine.keys(_filtered(plan.counted, condition)))[:wanted]]
         total, exact = self.engine.count(_filtered(plan.counted, condition), max(COUNT_UP_TO, wanted))
         total = max(total, len(rows)) if exact else total
         page = rows[offset:wanted]
-        matcher = _matcher(parsed.tree)
+        matcher = _matcher(parsed.tree) if parsed.tree is not None else TermMatcher.build(set(), set())
         stored = self.engine.stored([key for key, _, _ in page])
         hits = [
             self._hit(rank, score, fields, matcher, absent)
@@ -206,7 +235,7 @@ class SearchIndex:
         ]
         suggestions = suggest(self.engine, self._analyzer, query) if total < FEW_HITS else []
         return Results(query=query, total=total, total_exact=exact, hits=hits,
-                       matched_all_terms=any(not absent for _, _, absent in rows[: len(pool)]) or not rows,
+                       matched_all_terms=any(not absent for _, _, absent in rows[: len(listed) + len(pool)]) or not rows,
                        suggestions=suggestions, notice=parsed.notice)
 
     def facets(
@@ -224,7 +253,7 @@ class SearchIndex:
         A group whose filter is set is counted without it, so its other values show what choosing them
         instead would give (the filters hold one value each)."""
         selected = dict(kommune=kommune, konferanse=konferanse, year=year, doc_type=doc_type)
-        counted = _plan(self._parser.parse(query)).counted
+        counted = _plan(self._parse(query)).counted
         matched: dict[tuple, list[int]] = {}
 
         def keys(group: str) -> list[int]:
@@ -353,7 +382,8 @@ class SearchIndex:
         matcher = TermMatcher.build(set(), set())
         if query:
             try:
-                matcher = _matcher(self._parser.parse(query).tree)
+                tree = self._parse(query).tree
+                matcher = _matcher(tree) if tree is not None else matcher
             except QueryError:
                 pass
         marked = [MarkedPassage(p, self._highlighter.spans(p.text, matcher)) for p in passages]
@@ -398,17 +428,54 @@ class SearchIndex:
         return sorted(passages, key=lambda p: p.position)
 
 
-def _plan(parsed: ParsedQuery) -> _Plan:
+def _plan(parsed: ParsedQuery, unreferenced: bool = False) -> _Plan:
     """A query with operators is taken as it stands. Plain words are searched as any of them,
     ranked by how many they hold (ranking.py); a passage where a word is only part of another word is
     the weakest evidence a query has, and each part is one more posting list to merge, so the pool of
     any-word passages is found without compound parts, and for two words or more the passages with
-    all of them (parts included) join the pool."""
+    all of them (parts included) join the pool. A law reference's paragraphs come first."""
+    references = [_reference(m) for m in parsed.laws if (m.paragraph or m.chapter) and not unreferenced]
+    named = frozenset(d for m in parsed.laws if unreferenced or not (m.paragraph or m.chapter) for d in m.doc_ids)
+    referenced = _any(references)
     tree = parsed.tree
+    if tree is None:
+        laws = _any([qt.Match("doc_id", d) for d in sorted(named)])
+        return _Plan(referenced, None, None, referenced or laws, named)
     if parsed.has_operators or not isinstance(tree, qt.And):
-        return _Plan(tree, None, tree)
-    ranked = qt.Or(tuple(_without_parts(word) for word in tree.children))
-    return _Plan(ranked, tree, qt.Or((tree, ranked)))
+        ranked, all_words, counted = tree, None, tree
+    else:
+        ranked = qt.Or(tuple(_without_parts(word) for word in tree.children))
+        ranked, all_words, counted = ranked, tree, qt.Or((tree, ranked))
+    return _Plan(referenced, ranked, all_words, _any([referenced, counted]), named)
+
+
+def _reference(mention: LawMention) -> qt.Node:
+    law = _any([qt.Match("doc_id", d) for d in mention.doc_ids])
+    part = qt.Match("paragraph", mention.paragraph) if mention.paragraph else qt.Match("chapter", mention.chapter)
+    return qt.Filter(part, law)
+
+
+def _any(nodes: list[qt.Node | None]) -> qt.Node | None:
+    nodes = [node for node in nodes if node is not None]
+    if not nodes:
+        return None
+    return nodes[0] if len(nodes) == 1 else qt.Or(tuple(nodes))
+
+
+def _in_laws(query: qt.Node | None, doc_ids: frozenset[str]) -> qt.Node | None:
+    """`query` in the laws the query names, so that their passages are in the pool."""
+    laws = _any([qt.Match("doc_id", d) for d in sorted(doc_ids)])
+    return qt.Filter(query, laws) if query is not None and laws is not None else None
+
+
+class _LazyNames:
+    """Law names read only when a query looks as if it names a law."""
+
+    def __init__(self, read):
+        self._read = read
+
+    def find(self, text: str):
+        return self._read().find(text)
 
 
 def _without_parts(node: qt.Node) -> qt.Node:

@@ -189,7 +189,7 @@ def _serve(conn: Connection, corpus: str, log_level: int, schema, ocr: OcrOption
             return
         try:
             document, found = parse_file(path, root, gazetteer, ocr)
-            result: Parsed | Failure = (document, found, preindexed(schema, document.title, found))
+            result: Parsed | Failure = (document, found, preindexed(schema, document.title, found, document.short_title))
         except Exception as error:  # one bad file must not stop the run
             result = failure_for(path.relative_to(root).as_posix(), error)
         conn.send(result)

@@ -254,6 +254,11 @@ class WhooshEngine:
     def stored(self, keys: list[int]) -> list[dict]:
         return [self._searcher.stored_fields(key) for key in keys]
 
+    def documents(self) -> list[dict]:
+        """The stored fields of each document's first passage."""
+        runs, _ = self._document_runs()
+        return self.stored([spans[0][0] for spans in runs.values()])
+
     def key_of(self, passage_id: str) -> int | None:
         return self._searcher.document_number(passage_id=passage_id)
 

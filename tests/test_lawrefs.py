@@ -1,0 +1,90 @@
+"""Law references and law names, as a caseworker types them, over real laws (tests/fixtures/lover)."""
+import pytest
+
+import sokbase
+from sokbase.lawrefs import chapter_of, paragraph_of
+
+HUSLEIELOVEN = "lov-1999-03-26-17.md"
+BUSTOTTELOVA = "lov-2012-08-24-64.md"
+FORVALTNINGSLOVEN = "lov-1967-02-10.md"
+SOSIALTJENESTELOVEN = "lov-2009-12-18-131.md"
+
+
+@pytest.fixture(scope="module")
+def laws(law_index):
+    with sokbase.open_index(law_index) as index:
+        yield index
+
+
+@pytest.mark.parametrize("heading, paragraph", [
+    ("§ 20-1. Tiltak som omfattes av byggesaksbestemmelsene", "20-1"),
+    ("§ 3-2 a. Plikt til å tilby", "3-2a"),
+    ("§ 14 a. Særlige regler", "14a"),
+    ("§ 2A-1. Formål", "2a-1"),
+    ("§ 6", "6"),
+    ("§ 6 Foreldreansvar", "6"),
+    ("Kapittel 1. Alminnelige bestemmelser", None),
+    (None, None),
+])
+def test_a_paragraph_is_read_from_its_heading(heading, paragraph):
+    assert paragraph_of(heading) == paragraph
+
+
+@pytest.mark.parametrize("heading, chapter", [
+    ("Kapittel 14. Økonomiforvaltning", "14"),
+    ("Kapittel 2A. Særlige regler", "2a"),
+    ("Kap. 3. Klage", "3"),
+    ("§ 14-1. Grunnleggende krav", None),
+])
+def test_a_chapter_is_read_from_its_heading(heading, chapter):
+    assert chapter_of(heading) == chapter
+
+
+@pytest.mark.parametrize("query, source, heading", [
+    ("husleieloven § 9-2", HUSLEIELOVEN, "§ 9-2."),
+    ("husleieloven 9-2", HUSLEIELOVEN, "§ 9-2."),
+    ("§ 9-2 husll", HUSLEIELOVEN, "§ 9-2."),
+    ("husll 9-3", HUSLEIELOVEN, "§ 9-3."),
+    ("bustøttelova § 4", BUSTOTTELOVA, "§ 4."),
+    ("fvl 29", FORVALTNINGSLOVEN, "§ 29."),
+    ("forvaltningsloven § 42", FORVALTNINGSLOVEN, "§ 42."),
+    ("sosialtjenesteloven 27", SOSIALTJENESTELOVEN, "§ 27."),
+    ("sotjl § 27", SOSIALTJENESTELOVEN, "§ 27."),
+])
+def test_a_reference_finds_that_paragraph_first(laws, query, source, heading):
+    hit = laws.search(query).hits[0]
+    assert (hit.source, hit.heading.split()[0] + " " + hit.heading.split()[1]) == (source, heading), query
+
+
+def test_a_chapter_reference_lists_the_chapters_paragraphs_in_order(laws):
+    hits = laws.search("husleieloven kap. 9", limit=20).hits
+    paragraphs = [hit.heading.split(".")[0] for hit in hits]
+    assert paragraphs[0] == "§ 9-1" and all(p.startswith("§ 9-") for p in paragraphs)
+    assert all(hit.source == HUSLEIELOVEN for hit in hits)
+
+
+def test_a_law_named_by_its_abbreviation_ranks_its_passages_first(laws):
+    hits = laws.search("husll oppsigelse", limit=5).hits
+    assert all(hit.source == HUSLEIELOVEN for hit in hits)
+    assert any("oppsigelse" in hit.heading.lower() for hit in hits)
+
+
+def test_a_year_after_a_law_is_no_paragraph(laws):
+    hits = laws.search("husleieloven 1999").hits
+    assert hits and hits[0].source == HUSLEIELOVEN
+
+
+def test_an_amendment_act_does_not_take_the_name_of_the_law_it_amends():
+    from sokbase.lawrefs import LawDocument, LawNames
+
+    names = LawNames.build([
+        LawDocument("a", "Lov om husleieavtaler (husleieloven)", "Husleieloven – husll"),
+        LawDocument("b", "Lov om endring i lov om husleieavtaler (husleieloven)", "Endringslov til husleieloven"),
+    ], lambda name: tuple(name.lower().split()))
+    assert [m.doc_ids for m in names.find("husleieloven § 9-2")] == [("a",)]
+    assert [(m.doc_ids, m.paragraph) for m in names.find("husll 9-2")] == [(("a",), "9-2")]
+
+
+def test_a_question_ending_in_a_bracketed_abbreviation_is_searched(laws):
+    results = laws.search("Hva sier forvaltningsloven om klagefrist (fvl)?")
+    assert results.hits and results.hits[0].source == FORVALTNINGSLOVEN
