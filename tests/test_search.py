@@ -256,3 +256,21 @@ def test_a_word_found_only_in_a_few_long_reports_keeps_its_document_weight(tmp_p
         frequency = index.engine.document_terms({"x"}, {"bostøtt", "kommun"}).frequency
         assert frequency["bostøtt"] == 2  # two reports, however many passages
         assert frequency["kommun"] >= 5  # in every document: estimated, at least what was counted
+
+
+def test_a_compound_finds_its_parts_written_apart_and_the_reverse_below_the_exact_form(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    texts = {
+        "samlet.txt": "Opptak\n\nKommunen skal sørge for at hvert barn får barnehageplass fra august.\n",
+        "delt.txt": "Rettigheter\n\nBarnet har rett til plass i barnehagen i den kommunen det bor.\n",
+        "spredt.txt": "Budsjett\n\nPlass til flere biler. Barnehagen i sentrum fikk nytt tak i fjor, og det var godt.\n",
+    }
+    for name, text in texts.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    sokbase.build_index(corpus, tmp_path / "index", jobs=1)
+    with sokbase.open_index(tmp_path / "index") as index:
+        compound = [hit.source for hit in index.search("barnehageplass").hits]
+        assert compound[:2] == ["samlet.txt", "delt.txt"] and "spredt.txt" not in compound
+        apart = [hit.source for hit in index.search("plass i barnehagen").hits]
+        assert apart[0] == "delt.txt" and "samlet.txt" in apart

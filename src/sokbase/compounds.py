@@ -95,3 +95,29 @@ class Splitter:
                 if parts:
                     return (self.stem(candidate),) + parts
         return ()
+
+
+APART_WEIGHT = 0.5  # a compound found written apart counts half the compound itself
+MIN_APART_PART = 3
+
+
+def apart(word: str, stem: Callable[[str], str], known: Callable[[str], bool]) -> tuple[str, str] | None:
+    """A compound typed as one word, cut where both sides are words the index holds: barnehageplass →
+    (barnehag, plass), so that it finds "plass i barnehagen". The index is the dictionary here, so a
+    search needs no lexicon; the most balanced cut wins, as in Splitter."""
+    word = word.lower()
+    if len(word) < MIN_COMPOUND or not word.isalpha():
+        return None
+    best, best_rank = None, 0
+    for cut in range(MIN_APART_PART, len(word) - MIN_APART_PART + 1):
+        rank = min(cut, len(word) - cut)
+        if rank <= best_rank:
+            continue
+        head = stem(word[cut:])
+        if not known(head):
+            continue
+        for modifier in (word[:cut], word[: cut - 1] if word[cut - 1] in LINKS and cut > MIN_APART_PART else None):
+            if modifier and modifier not in NOT_MODIFIERS and known(stem(modifier)):
+                best, best_rank = (stem(modifier), head), rank
+                break
+    return best

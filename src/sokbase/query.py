@@ -19,6 +19,7 @@ from whoosh.qparser import AndGroup, FieldAliasPlugin, MultifieldParser, Operato
 
 from . import querytree as qt
 from .analysis import ALIAS, FOLDED, PART, TOKEN_PATTERN, is_extra
+from .compounds import APART_WEIGHT
 from .lawrefs import LawMention, LawNames, may_name_a_law
 from .errors import QueryError
 from .municipalities import Gazetteer
@@ -207,6 +208,24 @@ class QueryParser:
             if type(extra) is wq.Term and is_extra(extra.text)
         ]
         return qt.Word(self._surfaces.get(str(text), str(text)), tuple(alternatives))
+
+
+def with_compounds_apart(tree: qt.Node, split) -> qt.Node:
+    """Each compound word of `tree` also found with its parts written apart, counted less
+    (compounds.apart); `split(surface)` gives the parts' terms or None."""
+    if isinstance(tree, qt.Word):
+        if tree.main.field != qt.CONTENT or any(isinstance(alt, qt.AllOf) for alt in tree.alternatives):
+            return tree
+        parts = split(tree.surface)
+        if not parts:
+            return tree
+        apart = qt.AllOf(tuple(qt.Term(qt.CONTENT, part) for part in parts), APART_WEIGHT)
+        return qt.Word(tree.surface, tree.alternatives + (apart,))
+    if isinstance(tree, (qt.And, qt.Or)):
+        return type(tree)(tuple(with_compounds_apart(child, split) for child in tree.children))
+    if isinstance(tree, qt.Filter):
+        return qt.Filter(with_compounds_apart(tree.query, split), tree.condition)
+    return tree
 
 
 def _without_spans(text: str, spans: list[tuple[int, int]]) -> str:

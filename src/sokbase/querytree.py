@@ -28,10 +28,12 @@ class Term:
 
 @dataclass(frozen=True)
 class AllOf:
-    """A compound typed as one word, found written apart: `barnehageplass` in "plass i barnehagen"."""
+    """A compound typed as one word, found written apart: `barnehageplass` in "plass i barnehagen":
+    every term, in any order, each within `window` positions of the next (stop words count)."""
 
     terms: tuple[Term, ...]
     weight: float
+    window: int = 3
 
 
 @dataclass(frozen=True)

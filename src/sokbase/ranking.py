@@ -59,6 +59,7 @@ class Unit:
     main: FieldTerm
     alternatives: tuple[tuple[tuple[FieldTerm, ...], float], ...]
     surface: str  # as typed
+    window: int = 0  # how near each other the terms of a many-term alternative must stand
 
     def terms(self) -> set[FieldTerm]:
         return {term for terms, _ in self.alternatives for term in terms}
@@ -82,7 +83,8 @@ def units(tree: qt.Node, expand: Callable[[qt.Prefix | qt.Pattern, int], list[st
                 else (((alt.field, alt.text),), alt.weight)
                 for alt in node.alternatives
             )
-            unit = Unit((node.main.field, node.main.text), alternatives, node.surface)
+            window = max((alt.window for alt in node.alternatives if isinstance(alt, qt.AllOf)), default=0)
+            unit = Unit((node.main.field, node.main.text), alternatives, node.surface, window)
         elif isinstance(node, qt.Phrase):
             for word in node.words:
                 found.setdefault((node.field, word), Unit((node.field, word), ((((node.field, word),), 1.0),), word))
@@ -109,32 +111,56 @@ def rank(engine: Engine, keys: list[int], doc_ids: list[str], words: list[Unit],
          named: frozenset[str] = frozenset()) -> list[Ranked]:
     """`keys` (their documents in `doc_ids`) scored by the rules and ordered best first; ties keep
     the order they came in."""
+    found = features(engine, keys, doc_ids, words, named)
+    ranked = [Ranked(key, score(f, weights), f.missing) for key, f in zip(keys, found)]
+    order = sorted(range(len(ranked)), key=lambda i: (-ranked[i].score, i))
+    return [ranked[i] for i in order]
+
+
+@dataclass(frozen=True)
+class Features:
+    """What the rules know of one candidate, each scaled to 0..1 within its pool."""
+
+    passage: float  # BM25F, as a share of the best in the pool
+    document: float  # its document's BM25, likewise
+    coverage: float
+    proximity: float
+    heading: float
+    title: float
+    law: float
+    missing: tuple[str, ...]
+
+
+def score(found: Features, weights: Weights) -> float:
+    return round(
+        weights.passage * found.passage
+        + weights.document * found.document
+        + weights.coverage * found.coverage
+        + weights.proximity * found.proximity
+        + weights.heading * found.heading
+        + weights.title * found.title
+        + weights.law * found.law,
+        6,
+    )
+
+
+def features(engine: Engine, keys: list[int], doc_ids: list[str], words: list[Unit],
+             named: frozenset[str] = frozenset()) -> list[Features]:
     if not keys:
         return []
     terms = set().union(*(unit.terms() for unit in words)) if words else set()
     terms |= {(field, text) for unit in words for field in ("heading", "title") for _, text in [unit.main]}
     stats = engine.statistics(terms)
     found = engine.passage_terms(keys, terms)
-    features = [_features(found[key], words, stats) for key in keys]
+    raw = [_features(found[key], words, stats) for key in keys]
     documents = _document_scores(engine, set(doc_ids), words)
-    best_passage = max((f.bm25 for f in features), default=0.0) or 1.0
+    best_passage = max((f.bm25 for f in raw), default=0.0) or 1.0
     best_document = max(documents.values(), default=0.0) or 1.0
-    ranked = [
-        Ranked(
-            key,
-            round(weights.passage * f.bm25 / best_passage
-                  + weights.document * documents.get(doc_id, 0.0) / best_document
-                  + weights.coverage * f.coverage
-                  + weights.proximity * f.proximity
-                  + weights.heading * f.heading
-                  + weights.title * f.title
-                  + weights.law * (doc_id in named), 6),
-            f.missing,
-        )
-        for key, doc_id, f in zip(keys, doc_ids, features)
+    return [
+        Features(f.bm25 / best_passage, documents.get(doc_id, 0.0) / best_document, f.coverage, f.proximity,
+                 f.heading, f.title, float(doc_id in named), f.missing)
+        for doc_id, f in zip(doc_ids, raw)
     ]
-    order = sorted(range(len(ranked)), key=lambda i: (-ranked[i].score, i))
-    return [ranked[i] for i in order]
 
 
 def missing(engine: Engine, keys: list[int], words: list[Unit]) -> dict[int, tuple[str, ...]]:
@@ -145,7 +171,7 @@ def missing(engine: Engine, keys: list[int], words: list[Unit]) -> dict[int, tup
 
 
 @dataclass(frozen=True)
-class _Features:
+class _Raw:
     bm25: float
     coverage: float
     proximity: float
@@ -154,16 +180,16 @@ class _Features:
     missing: tuple[str, ...]
 
 
-def _features(passage: PassageTerms, words: list[Unit], stats: Statistics) -> _Features:
-    score = covered = heading = title = total = 0.0
+def _features(passage: PassageTerms, words: list[Unit], stats: Statistics) -> _Raw:
+    total_bm25 = covered = heading = title = total = 0.0
     held: list[tuple[float, list[int]]] = []
     absent: list[str] = []
     for unit in words:
         weight = _unit_idf(unit, stats)
         total += weight
         for terms, alt_weight in unit.alternatives:
-            if all(term in passage.terms for term in terms):
-                score += alt_weight * sum(_bm25(term, passage, stats) for term in terms)
+            if _found(passage, terms, unit.window):
+                total_bm25 += alt_weight * sum(_bm25(term, passage, stats) for term in terms)
         if _holds(passage, unit):
             covered += weight
             positions = sorted({p for term in unit.terms() if term in passage.terms for p in passage.terms[term].positions})
@@ -175,8 +201,8 @@ def _features(passage: PassageTerms, words: list[Unit], stats: Statistics) -> _F
         if ("title", unit.main[1]) in passage.terms:
             title += weight
     total = total or 1.0
-    return _Features(
-        bm25=score,
+    return _Raw(
+        bm25=total_bm25,
         coverage=covered / total,
         proximity=_proximity(held, len(words)),
         heading=heading / total,
@@ -186,7 +212,17 @@ def _features(passage: PassageTerms, words: list[Unit], stats: Statistics) -> _F
 
 
 def _holds(passage: PassageTerms, unit: Unit) -> bool:
-    return any(all(term in passage.terms for term in terms) for terms, _ in unit.alternatives)
+    return any(_found(passage, terms, unit.window) for terms, _ in unit.alternatives)
+
+
+def _found(passage: PassageTerms, terms: tuple[FieldTerm, ...], window: int) -> bool:
+    """A term is found when it occurs; several when each stands within `window` of the one before it."""
+    if not all(term in passage.terms for term in terms):
+        return False
+    if len(terms) == 1:
+        return True
+    positions = [sorted(passage.terms[term].positions) for term in terms]
+    return all((d := _nearest(a, b)) is not None and d <= window for a, b in zip(positions, positions[1:]))
 
 
 def _bm25(term: FieldTerm, passage: PassageTerms, stats: Statistics) -> float:

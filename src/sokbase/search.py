@@ -9,20 +9,21 @@ from the engine's stored fields. The engine (engines/) only finds, counts and re
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import compounds, ranking, storage
 from . import querytree as qt
-from . import ranking, storage
-from .analysis import PART
+from .analysis import PART, analysis_options, stemmer
 from .engines.base import Engine
 from .errors import PassageNotFoundError, QueryError
 from .models import Conference, Hit, Municipality, Passage, Results
 from .municipalities import Gazetteer
 from .lawrefs import LawDocument, LawMention, LawNames
-from .query import ParsedQuery, QueryParser
+from .query import ParsedQuery, QueryParser, with_compounds_apart
 from .schema import HIGHLIGHTED_FIELDS
 from .scoring import idf
 from .snippets import Highlighter, TermMatcher, make_snippet
@@ -124,6 +125,7 @@ class SearchIndex:
         self._highlighter = Highlighter(self._analyzer)
         self._documents: dict[str, DocumentInfo] = {}
         self._laws: LawNames | None = None
+        self._options = analysis_options(self._analyzer)
 
     def _law_names(self) -> LawNames:
         """The names of the laws in the index, read on the first query that may name one."""
@@ -137,7 +139,14 @@ class SearchIndex:
         return tuple(token.text for token in self._name_analyzer(name))
 
     def _parse(self, query: str) -> ParsedQuery:
-        return self._parser.parse(query, _LazyNames(self._law_names))
+        parsed = self._parser.parse(query, _LazyNames(self._law_names))
+        if parsed.tree is None or self._options is None or not self._options.compounds:
+            return parsed
+        return dataclasses.replace(parsed, tree=with_compounds_apart(parsed.tree, self._split))
+
+    def _split(self, surface: str) -> tuple[str, str] | None:
+        stem = stemmer(self._options)
+        return compounds.apart(surface, stem, lambda term: self.engine.frequency((qt.CONTENT, term)) > 0)
 
     @classmethod
     def open(cls, path: Path | str | None = None) -> SearchIndex:
@@ -494,7 +503,9 @@ def _matcher(tree: qt.Node) -> TermMatcher:
     wildcards: set[str] = set()
     for node in qt.positive(tree):
         if isinstance(node, qt.Word):
-            words.update(term.text for term in node.terms() if term.field in HIGHLIGHTED_FIELDS)
+            # A compound's parts are marked only as parts of the words that hold them: marked wherever
+            # they stand alone, "barn" would light up all over a text searched for "barnefamilier".
+            words.update(alt.text for alt in node.alternatives if isinstance(alt, qt.Term) and alt.field in HIGHLIGHTED_FIELDS)
         elif getattr(node, "field", None) not in HIGHLIGHTED_FIELDS:
             continue
         elif isinstance(node, qt.Term):

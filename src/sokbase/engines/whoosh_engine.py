@@ -343,7 +343,8 @@ def _compile(node: qt.Node, reader, expand) -> wq.Query:
 
 def _alternative(alternative: qt.Term | qt.AllOf) -> wq.Query:
     if isinstance(alternative, qt.AllOf):
-        return wq.And([wq.Term(t.field, t.text, boost=t.weight * alternative.weight) for t in alternative.terms])
+        terms = [wq.Term(t.field, t.text, boost=t.weight * alternative.weight) for t in alternative.terms]
+        return wq.SpanNear2(terms, slop=alternative.window, ordered=False)
     return wq.Term(alternative.field, alternative.text, boost=alternative.weight)
 
 
