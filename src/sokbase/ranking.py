@@ -26,7 +26,7 @@ from . import querytree as qt
 from .engines.base import Engine, FieldTerm, PassageTerms, Statistics
 from .scoring import bm25, idf
 
-POOL = 100  # candidates the rules re-rank; later pages follow the engine's BM25F order
+POOL = 50  # candidates the rules re-rank; later pages follow the engine's BM25F order
 ALL_WORDS_POOL = 50  # for keyword queries, passages with every word are fetched as well
 MAX_EXPANSIONS = 20  # a wildcard searches its most common words
 
@@ -65,13 +65,6 @@ class Unit:
         return {term for terms, _ in self.alternatives for term in terms}
 
 
-@dataclass(frozen=True)
-class Ranked:
-    key: int
-    score: float
-    missing: tuple[str, ...]  # the query's words the passage does not hold, as typed
-
-
 def units(tree: qt.Node, expand: Callable[[qt.Prefix | qt.Pattern, int], list[str]]) -> list[Unit]:
     """The words a passage is scored by, in the order typed: each Word, each word of a phrase, and a
     wildcard as one word found through any of its expansions."""
@@ -105,16 +98,6 @@ def is_question(text: str, words: list[Unit]) -> bool:
     """A question, or a query long enough to be one, is ranked as a question; a few keywords otherwise."""
     first = re.match(r"\W*(\w+)", text)
     return text.rstrip().endswith("?") or len(words) >= 5 or bool(first and first.group(1).lower() in QUESTION_WORDS)
-
-
-def rank(engine: Engine, keys: list[int], doc_ids: list[str], words: list[Unit], weights: Weights,
-         named: frozenset[str] = frozenset()) -> list[Ranked]:
-    """`keys` (their documents in `doc_ids`) scored by the rules and ordered best first; ties keep
-    the order they came in."""
-    found = features(engine, keys, doc_ids, words, named)
-    ranked = [Ranked(key, score(f, weights), f.missing) for key, f in zip(keys, found)]
-    order = sorted(range(len(ranked)), key=lambda i: (-ranked[i].score, i))
-    return [ranked[i] for i in order]
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from pathlib import Path
 from . import compounds, ranking, storage
 from . import querytree as qt
 from .analysis import PART, analysis_options, stemmer
-from .engines.base import Engine
+from .engines.base import Candidate, Engine
 from .errors import PassageNotFoundError, QueryError
 from .models import Conference, Hit, Municipality, Passage, Results
 from .municipalities import Gazetteer
@@ -106,6 +106,18 @@ class _Plan:
     all_words: qt.Node | None
     counted: qt.Node
     named: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class _Pool:
+    parsed: ParsedQuery
+    plan: _Plan
+    words: list[ranking.Unit]
+    listed: list[int]  # passages a law reference points at: first, in the law's order
+    keys: list[int]  # the candidates the ranking rules order
+    features: list[ranking.Features]
+    rest: list[Candidate]  # later candidates in the engine's order
+    weights: ranking.Weights
 
 
 class SearchIndex:
@@ -205,33 +217,17 @@ class SearchIndex:
         if not 1 <= limit <= MAX_LIMIT:
             raise QueryError(f"Antall treff må være mellom 1 og {MAX_LIMIT}.")
         condition = self._filters(kommune, konferanse, year, doc_type)
-        parsed = self._parse(query)
-        plan = _plan(parsed)
-        words = ranking.units(parsed.tree, self.engine.expand) if parsed.tree is not None else []
         wanted = offset + limit
-        rows: list[tuple[int, float, tuple[str, ...]]] = []
-        if plan.referenced is not None:  # the paragraphs asked for, in the law's order
-            rows = [(key, 0.0, ()) for key in sorted(self.engine.keys(_filtered(plan.referenced, condition)))]
-            if not rows:  # no such paragraph ("kommuneloven 2018"): the law is only named
-                plan = _plan(parsed, unreferenced=True)
-        listed = {key for key, _, _ in rows}
-        pool: list[int] = []
-        if plan.ranked is not None:
-            found = self.engine.candidates(_filtered(plan.ranked, condition), max(ranking.POOL, wanted))
-            pool = [c.key for c in found[: ranking.POOL] if c.key not in listed]
-            for extra, size in ((plan.all_words, ranking.ALL_WORDS_POOL), (_in_laws(plan.ranked, plan.named), ranking.ALL_WORDS_POOL)):
-                if extra is not None:
-                    seen = set(pool) | listed
-                    pool += [c.key for c in self.engine.candidates(_filtered(extra, condition), size) if c.key not in seen]
-            weights = ranking.QUESTIONS if ranking.is_question(query, words) else ranking.KEYWORDS
-            ranked = ranking.rank(self.engine, pool, self._doc_ids(pool), words, weights, plan.named)
-            rows += [(r.key, r.score, r.missing) for r in ranked]
-            if wanted > len(rows):
-                pooled = set(pool) | listed
-                rest = [c for c in found[ranking.POOL :] if c.key not in pooled][: wanted - len(rows)]
-                absent = ranking.missing(self.engine, [c.key for c in rest], words)
-                rows += [(c.key, c.score, absent[c.key]) for c in rest]
-        elif plan.named and not rows:  # only a law's name: the law from its beginning
+        pool = self._pool(query, condition, wanted)
+        rows = [(key, 0.0, ()) for key in pool.listed]
+        order = sorted(range(len(pool.keys)), key=lambda i: (-ranking.score(pool.features[i], pool.weights), i))
+        rows += [(pool.keys[i], ranking.score(pool.features[i], pool.weights), pool.features[i].missing) for i in order]
+        if wanted > len(rows) and pool.rest:
+            rest = pool.rest[: wanted - len(rows)]
+            absent = ranking.missing(self.engine, [c.key for c in rest], pool.words)
+            rows += [(c.key, c.score, absent[c.key]) for c in rest]
+        parsed, plan = pool.parsed, pool.plan
+        if not rows and plan.ranked is None and plan.named:  # only a law's name: the law from its beginning
             rows = [(key, 0.0, ()) for key in sorted(self.engine.keys(_filtered(plan.counted, condition)))[:wanted]]
         total, exact = self.engine.count(_filtered(plan.counted, condition), max(COUNT_UP_TO, wanted))
         total = max(total, len(rows)) if exact else total
@@ -244,8 +240,36 @@ class SearchIndex:
         ]
         suggestions = suggest(self.engine, self._analyzer, query) if total < FEW_HITS else []
         return Results(query=query, total=total, total_exact=exact, hits=hits,
-                       matched_all_terms=any(not absent for _, _, absent in rows[: len(listed) + len(pool)]) or not rows,
+                       matched_all_terms=any(not absent for _, _, absent in rows[: len(pool.listed) + len(pool.keys)]) or not rows,
                        suggestions=suggestions, notice=parsed.notice)
+
+    def _pool(self, query: str, condition: qt.Node | None, wanted: int) -> _Pool:
+        """The passages a reference points at, and the candidates the ranking rules order, with their
+        features; `rest` are the engine's next candidates, for pages past the pool."""
+        parsed = self._parse(query)
+        plan = _plan(parsed)
+        words = ranking.units(parsed.tree, self.engine.expand) if parsed.tree is not None else []
+        listed: list[int] = []
+        if plan.referenced is not None:  # the paragraphs asked for, in the law's order
+            listed = sorted(self.engine.keys(_filtered(plan.referenced, condition)))
+            if not listed:  # no such paragraph ("kommuneloven 2018"): the law is only named
+                plan = _plan(parsed, unreferenced=True)
+        keys: list[int] = []
+        rest: list[Candidate] = []
+        if plan.ranked is not None:
+            found = self.engine.candidates(_filtered(plan.ranked, condition), max(ranking.POOL, wanted))
+            seen = set(listed)
+            keys = [c.key for c in found[: ranking.POOL] if c.key not in seen]
+            for extra in (plan.all_words, _in_laws(plan.ranked, plan.named)):
+                if extra is not None:
+                    seen = set(keys) | set(listed)
+                    keys += [c.key for c in self.engine.candidates(_filtered(extra, condition), ranking.ALL_WORDS_POOL)
+                             if c.key not in seen]
+            seen = set(keys) | set(listed)
+            rest = [c for c in found[ranking.POOL :] if c.key not in seen]
+        weights = ranking.QUESTIONS if ranking.is_question(query, words) else ranking.KEYWORDS
+        features = ranking.features(self.engine, keys, self._doc_ids(keys), words, plan.named)
+        return _Pool(parsed, plan, words, listed, keys, features, rest, weights)
 
     def facets(
         self,
