@@ -1,18 +1,16 @@
-"""Bring the index up to date with a corpus folder: files → Documents → Passages → Whoosh.
+"""Bring an index up to date with a corpus folder: files → Documents → Passages → an engine's store.
 
-A run holds the index lock, compares the folder with the live generation's catalog (size and
-mtime first, content hash when those differ), and writes a new generation: a full build, or
-hard links to the live segments plus the changes. Only unseen content is parsed; a file moved
-to a new path keeps its stored passages under its new id. The new generation goes live only
-when it is complete and synced, so a crash at any point leaves the old one searchable.
+A run holds the index's writer lock, compares the folder with the live index's catalog (size and
+mtime first, content hash when those differ), and writes the changes through the engine's store
+(engines/): a Whoosh generation in a folder, or one PostgreSQL transaction. Only unseen content is
+parsed; a file moved to a new path keeps its stored passages under its new id. Searches see the
+run only when all of it is in, so a crash at any point leaves the old index searchable.
 """
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import os
-import signal
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -20,33 +18,28 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, UTC
 from pathlib import Path
 
-from whoosh import index as whoosh_index
-
 from . import __version__, storage
 from .discover import find_files
-from .errors import IndexMissingError, IndexOutdatedError, NothingToIndexError, SokbaseError
-from .lawrefs import chapter_of, paragraph_of
-from .locking import IndexLock
-from .models import Document, Passage, doc_id_for, passage_id_for
-from .schema import FORMAT, build_schema, content
-from .segment_writer import FastSegmentWriter, merge_policy
+from .engines.store import KILL_AT_VARIABLE, IndexStore, StoreWriter, checkpoint, open_store
+from .errors import NothingToIndexError, SokbaseError
+from .models import Document, Passage
+from .schema import FORMAT
 from .sidecar import sidecar_path
 from .storage import Failure, FileRecord, OcrFile
 from .workers import Limits, parse_all
 from .extract import ocr as ocr_stage
 
+__all__ = ["KILL_AT_VARIABLE", "IndexReport", "IndexWriteError", "build_index"]
+
 logger = logging.getLogger(__name__)
 
 Progress = Callable[[Path, Failure | None], None]
-WRITER_LIMIT_MB = 256
 # An mtime this close to the scan may still change within the same tick: hash that file next time.
 _FRESH_NS = 2_000_000_000
-# Tests set this to a checkpoint name to have the run SIGKILL itself there.
-KILL_AT_VARIABLE = "SOKBASE_TEST_KILL_AT"
 
 
 class IndexWriteError(SokbaseError):
-    """The new generation could not be written (disk full, no permission); the old one is kept."""
+    """The run could not be written (disk full, no permission, connection lost); the old index is kept."""
 
 
 @dataclass
@@ -54,7 +47,7 @@ class IndexReport:
     """What one `sokbase index` run did. `documents` and `passages` count the whole index after it."""
 
     corpus: str
-    index_dir: str
+    index_dir: str  # a folder, or a PostgreSQL URL without its password
     generation: str | None = None
     mode: str = "full"  # "full", "incremental" or "unchanged" (nothing to write)
     files: int = 0
@@ -106,7 +99,8 @@ def build_index(
     ocr: str = "auto",
     ocr_page_timeout: float = ocr_stage.PAGE_TIMEOUT,
 ) -> IndexReport:
-    """Bring the index at `index_dir` up to date with `corpus` (everything again with `full`).
+    """Bring the index at `index_dir` (a folder or a postgresql:// URL) up to date with `corpus`
+    (everything again with `full`).
 
     `progress(path, failure)` is called for every file parsed, `on_start(n)` once with how many
     will be. `wait` is how long to wait for another indexing job (None: as long as it takes).
@@ -115,82 +109,60 @@ def build_index(
     """
     started = time.perf_counter()
     corpus = Path(corpus)
-    index_dir = Path(index_dir) if index_dir is not None else storage.default_index_dir()
     if not corpus.is_dir():
         raise NothingToIndexError(f"Fant ikke katalogen {corpus}.")
+    store = open_store(index_dir)
     missing_ocr = ocr_stage.missing_tools() if ocr == "auto" else None
     ocr_options = ocr_stage.OcrOptions(enabled=ocr == "auto" and missing_ocr is None, page_timeout=ocr_page_timeout,
-                                       cache_dir=index_dir / ocr_stage.CACHE_FOLDER)
+                                       cache_dir=store.ocr_cache)
     limits = Limits(jobs=max(1, jobs or os.cpu_count() or 1), timeout=timeout, max_bytes=int(max_file_mb * 2**20),
                     ocr=ocr_options)
-    report = IndexReport(corpus=str(corpus.resolve()), index_dir=str(index_dir.resolve()))  # a cron log names the folders in full
-    with IndexLock(index_dir, wait=wait) as lock:
-        if lock.recovered_from:
-            report.notices.append(f"Tok over låsen etter en indeksering som ble avbrutt (pid {lock.recovered_from}).")
-        report.notices += storage.clean_leftovers(index_dir)
+    report = IndexReport(corpus=str(corpus.resolve()), index_dir=store.location)  # a cron log names the folders in full
+    with store.lock(wait) as notices:
+        report.notices += notices
         for notice in report.notices:
             logger.warning(notice)
         started_wall = time.time()
-        _update(corpus, index_dir, full, limits, report, progress, on_start)
-        if report.mode == "full" and report.generation and ocr_options.enabled:
+        _update(corpus, store, full, limits, report, progress, on_start)
+        if report.mode == "full" and report.generation and ocr_options.enabled and ocr_options.cache_dir:
             ocr_stage.prune_cache(ocr_options.cache_dir, started_wall)  # every file was read: unused entries are gone files
     _ocr_notice(report, missing_ocr)
     report.seconds = round(time.perf_counter() - started, 3)
     return report
 
 
-def _update(corpus: Path, index_dir: Path, full: bool, limits: Limits, report: IndexReport, progress, on_start) -> None:
+def _update(corpus: Path, store: IndexStore, full: bool, limits: Limits, report: IndexReport, progress,
+            on_start) -> None:
     files = find_files(corpus)
     report.files = len(files)
     if not files:
         raise NothingToIndexError(f"Fant ingen PDF-, Word-, OpenDocument-, HTML- eller tekstfiler i {corpus}.")
-    live, previous = _live(index_dir, full, report)
-    plan = _plan(files, corpus, previous)
-    _count(plan, previous, report)
-    if live and plan.is_empty():
+    live = store.live(full)
+    report.notices += live.notices
+    plan = _plan(files, corpus, live.catalog)
+    _count(plan, live.catalog, report)
+    if live.generation and plan.is_empty():
         report.mode = "unchanged"
-        _finish_report(report, plan.kept, live.name)
+        _finish_report(report, plan.kept, live.generation)
         return
-    report.mode = "incremental" if live else "full"
+    report.mode = "incremental" if live.generation else "full"
     if on_start:
         on_start(len(plan.parse))
-    generation = storage.new_generation(index_dir)
+    writer = store.writer(live)
     try:
-        records = _write(generation, live, plan, corpus, limits, report, progress)
+        records = _write(writer, store, plan, corpus, limits, report, progress)
         _finish_report(report, records, None)
         if report.documents == 0:
-            storage.discard(generation)
+            writer.abort()
             return
-        storage.write_catalog(generation, records)
-        storage.write_manifest(generation, _manifest(corpus, records, report))
-        _checkpoint("manifest")
-        storage.publish(generation)
+        report.generation = writer.commit(records, _manifest(corpus, records, report))
     except OSError as error:
-        storage.discard(generation)
-        raise IndexWriteError(f"Kunne ikke skrive indeksen i {index_dir} ({error}). Den forrige indeksen brukes fortsatt.") from None
+        writer.abort()
+        raise IndexWriteError(f"Kunne ikke skrive indeksen i {store.location} ({error}). "
+                              "Den forrige indeksen brukes fortsatt.") from None
     except BaseException:
-        storage.discard(generation)
+        writer.abort()
         raise
-    report.generation = generation.name
-
-
-def _live(index_dir: Path, full: bool, report: IndexReport) -> tuple[Path | None, dict[str, FileRecord]]:
-    """The live generation and its catalog, or (None, {}) when everything must be built."""
-    if full:
-        return None, {}
-    try:
-        live = storage.current_generation(index_dir)
-        storage.read_manifest(live)
-    except IndexMissingError:
-        return None, {}
-    except IndexOutdatedError:
-        report.notices.append("Indeksen er fra en annen versjon av sokbase; bygger alt på nytt.")
-        return None, {}
-    catalog = storage.read_catalog(live)
-    if catalog is None:
-        report.notices.append("Indeksen mangler filoversikt; bygger alt på nytt.")
-        return None, {}
-    return live, catalog
 
 
 def _plan(files: list[Path], corpus: Path, previous: dict[str, FileRecord]) -> _Plan:
@@ -259,66 +231,22 @@ def _fingerprint(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _write(generation: Path, live: Path | None, plan: _Plan, corpus: Path, limits: Limits,
+def _write(writer: StoreWriter, store: IndexStore, plan: _Plan, corpus: Path, limits: Limits,
            report: IndexReport, progress: Progress | None) -> list[FileRecord]:
-    """Fill `generation`; return the catalog it will carry."""
-    if live:
-        storage.link_generation(live, generation)
-        whoosh = whoosh_index.open_dir(str(generation))
-    else:
-        whoosh = whoosh_index.create_in(str(generation), build_schema())
-    writer = FastSegmentWriter(whoosh, limitmb=WRITER_LIMIT_MB)
-    records = list(plan.kept)
-    try:
-        for old in plan.deleted + [old for old, _ in plan.moved]:
-            if old.doc_id:
-                writer.delete_by_term("doc_id", old.doc_id)
-        if plan.moved:
-            records += _move(live, plan.moved, writer)
-        records += _add_parsed(plan.parse, corpus, limits, writer, report, progress)
-        _checkpoint("commit")
-        writer.commit(mergetype=merge_policy)
-    except BaseException:
-        writer.cancel()
-        raise
-    finally:
-        whoosh.close()
-    _checkpoint("committed")
+    """Send the run's changes to `writer`; return the catalog the index will carry."""
+    for old in plan.deleted + [old for old, _ in plan.moved]:
+        if old.doc_id:
+            writer.delete(old)
+    records = list(plan.kept) + [writer.move(old, new) for old, new in plan.moved]
+    records += _add_parsed(plan.parse, corpus, limits, writer, store, report, progress)
     return sorted(records, key=lambda record: record.source)
 
 
-def _move(live: Path, moved: list[tuple[FileRecord, FileRecord]], writer) -> list[FileRecord]:
-    """Re-file the stored passages of moved files under their new ids and path, without parsing."""
-    records = []
-    with whoosh_index.open_dir(str(live)).searcher() as searcher:
-        for old, new in moved:
-            doc_id = doc_id_for(new.source)
-            for stored in searcher.documents(doc_id=old.doc_id):
-                writer.add_document(**_moved_fields(stored, doc_id, new.source))
-            records.append(replace(old, source=new.source, size=new.size, mtime_ns=new.mtime_ns,
-                                   sidecar=new.sidecar, doc_id=doc_id))
-    return records
-
-
-def _moved_fields(stored: dict, doc_id: str, source: str) -> dict:
-    conference = json.loads(stored["conference"]) if stored.get("conference") else None
-    # `konferanse` and `content` are indexed but not stored; they are made from stored fields.
-    return stored | {
-        "content": content(stored.get("title", ""), stored.get("heading"), stored["text"], stored.get("short_title")),
-        "paragraph": paragraph_of(stored.get("heading")) or "",
-        "chapter": chapter_of(stored.get("section")) or chapter_of(stored.get("heading")) or "",
-        "doc_id": doc_id,
-        "passage_id": passage_id_for(doc_id, stored["position"]),
-        "source": source,
-        "konferanse": conference["name"] if conference else "",
-    }
-
-
-def _add_parsed(parse: list[tuple[Path, FileRecord]], corpus: Path, limits: Limits, writer,
-                report: IndexReport, progress: Progress | None) -> list[FileRecord]:
+def _add_parsed(parse: list[tuple[Path, FileRecord]], corpus: Path, limits: Limits, writer: StoreWriter,
+                store: IndexStore, report: IndexReport, progress: Progress | None) -> list[FileRecord]:
     by_path = dict(parse)
     records = []
-    for path, result in parse_all(list(by_path), corpus, limits, writer.schema):
+    for path, result in parse_all(list(by_path), corpus, limits, store.analysis()):
         record = by_path[path]
         failure = result if isinstance(result, Failure) else None
         if failure:
@@ -327,15 +255,12 @@ def _add_parsed(parse: list[tuple[Path, FileRecord]], corpus: Path, limits: Limi
             if not failure.retry:
                 records.append(replace(record, failure=failure.reason))
         else:
-            document, passages, preindexed = result
-            for passage, fields in zip(passages, preindexed):
-                # A Preindexed value pickles with its postings: stored, it would carry them into every hit.
-                plain = {f"_stored_{name}": str(value) for name, value in fields.items()}
-                writer.add_document(**(_fields(document, passage) | fields | plain))
+            document, passages, analyzed = result
+            writer.add(document, passages, analyzed)
             records.append(_ocr_record(report, _indexed_record(record, document, passages), document))
         if progress:
             progress(path, failure)
-        _checkpoint("parsing")
+        checkpoint("parsing")
     return records
 
 
@@ -376,39 +301,6 @@ def _indexed_record(record: FileRecord, document: Document, passages: list[Passa
     )
 
 
-def _fields(document: Document, passage: Passage) -> dict:
-    conference = document.conference
-    year = conference.year if conference and conference.year else _year(document.date)
-    return {
-        "passage_id": passage.passage_id,
-        "doc_id": passage.doc_id,
-        "position": passage.position,
-        "content": content(document.title, passage.heading, passage.text, document.short_title),
-        "text": passage.text,
-        "heading": passage.heading or "",
-        "title": document.title,
-        "konferanse": conference.name if conference else "",
-        "kommune": ",".join(m.number for m in passage.municipalities),
-        "year": year,
-        "doc_type": document.doc_type,
-        "page": passage.page,
-        "source": document.source,
-        "url": document.url,
-        "date": document.date,
-        "conference": json.dumps(asdict(conference), ensure_ascii=False) if conference else None,
-        "municipalities": json.dumps([asdict(m) for m in passage.municipalities], ensure_ascii=False),
-        "ocr": passage.ocr,
-        "short_title": document.short_title,
-        "section": passage.section,
-        "paragraph": paragraph_of(passage.heading) or "",
-        "chapter": chapter_of(passage.section) or chapter_of(passage.heading) or "",
-    }
-
-
-def _year(date: str | None) -> int | None:
-    return int(date[:4]) if date and date[:4].isdigit() else None
-
-
 def _finish_report(report: IndexReport, records: list[FileRecord], generation: str | None) -> None:
     indexed = [record for record in records if record.doc_id]
     report.documents = len(indexed)
@@ -440,9 +332,3 @@ def _manifest(corpus: Path, records: list[FileRecord], report: IndexReport) -> s
         doc_types=dict(doc_types),
         failures=report.failures,
     )
-
-
-def _checkpoint(name: str) -> None:
-    """Let a test kill the run at a known point, the way a power cut or `kill -9` would."""
-    if os.environ.get(KILL_AT_VARIABLE) == name:
-        os.kill(os.getpid(), signal.SIGKILL)

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
+from typing import Any
 
 from .errors import ExtractionError, NoTextError, SokbaseError
 from .extract.ocr import OcrOptions
@@ -26,8 +27,8 @@ from .storage import Failure
 
 logger = logging.getLogger(__name__)
 
-# A document, its passages, and per passage the values of its searchable fields with their postings.
-Parsed = tuple[Document, list[Passage], list[dict[str, str]]]
+# A document, its passages, and what the engine's analysis (engines.store.Analysis) made of them.
+Parsed = tuple[Document, list[Passage], Any]
 _PR_SET_PDEATHSIG = 1
 
 
@@ -63,9 +64,9 @@ def failure_for(source: str, error: BaseException) -> Failure:
     return Failure(source=source, reason=reason, needs_ocr=needs_ocr, retry=needs_ocr and error.ocr_pending)
 
 
-def parse_all(paths: list[Path], corpus: Path, limits: Limits, schema) -> Iterator[tuple[Path, Parsed | Failure]]:
-    """Yield every path with its parse result, in the order they finish; the passages' fields come
-    indexed with `schema` (schema.preindexed), so the writing process only files the postings."""
+def parse_all(paths: list[Path], corpus: Path, limits: Limits, analysis) -> Iterator[tuple[Path, Parsed | Failure]]:
+    """Yield every path with its parse result, in the order they finish; the passages come analysed
+    by `analysis` (an engine's engines.store.Analysis), so the writing process only files the result."""
     pending = collections.deque()
     for path in paths:
         too_big = _size_failure(path, corpus, limits.max_bytes)
@@ -74,7 +75,7 @@ def parse_all(paths: list[Path], corpus: Path, limits: Limits, schema) -> Iterat
         else:
             pending.append(path)
     if pending:
-        with _Pool(corpus, min(limits.jobs, len(pending)), limits.timeout, schema, limits.ocr) as pool:
+        with _Pool(corpus, min(limits.jobs, len(pending)), limits.timeout, analysis, limits.ocr) as pool:
             yield from pool.run(pending)
 
 
@@ -92,10 +93,10 @@ def _size_failure(path: Path, corpus: Path, max_bytes: int) -> Failure | None:
 
 
 class _Worker:
-    def __init__(self, context, corpus: Path, schema, ocr: OcrOptions):
+    def __init__(self, context, corpus: Path, analysis, ocr: OcrOptions):
         self.conn, child = context.Pipe()
         level = logging.getLogger().getEffectiveLevel()
-        self.process = context.Process(target=_serve, args=(child, str(corpus), level, schema, ocr), daemon=True)
+        self.process = context.Process(target=_serve, args=(child, str(corpus), level, analysis, ocr), daemon=True)
         self.process.start()
         child.close()
         self.ready = False
@@ -113,10 +114,10 @@ class _Worker:
 
 
 class _Pool:
-    def __init__(self, corpus: Path, size: int, timeout: float, schema, ocr: OcrOptions):
-        self.corpus, self.timeout, self.schema, self.ocr = corpus, timeout, schema, ocr
+    def __init__(self, corpus: Path, size: int, timeout: float, analysis, ocr: OcrOptions):
+        self.corpus, self.timeout, self.analysis, self.ocr = corpus, timeout, analysis, ocr
         self.context = multiprocessing.get_context("spawn")
-        self.workers = [_Worker(self.context, corpus, schema, ocr) for _ in range(max(1, size))]
+        self.workers = [_Worker(self.context, corpus, analysis, ocr) for _ in range(max(1, size))]
 
     def __enter__(self) -> _Pool:
         return self
@@ -165,22 +166,21 @@ class _Pool:
         """Kill `worker`, start a fresh one in its place; its file fails but is retried next run."""
         source = worker.path.relative_to(self.corpus).as_posix() if worker.path else ""
         worker.stop()
-        self.workers[self.workers.index(worker)] = _Worker(self.context, self.corpus, self.schema, self.ocr)
+        self.workers[self.workers.index(worker)] = _Worker(self.context, self.corpus, self.analysis, self.ocr)
         return Failure(source=source, reason=reason, retry=True)
 
 
-def _serve(conn: Connection, corpus: str, log_level: int, schema, ocr: OcrOptions) -> None:
+def _serve(conn: Connection, corpus: str, log_level: int, analysis, ocr: OcrOptions) -> None:
     """A worker's life: parse the paths it is sent until the parent closes the pipe."""
     _die_with_parent()
     # The parent reports every failure itself; libraries' warnings show only when it is verbose.
     logging.basicConfig(level=log_level, format="%(levelname)s %(name)s: %(message)s")
     from . import extract, metadata, passages  # noqa: F401  imported before "ready" so deadlines time parsing only
     from .municipalities import Gazetteer
-    from .schema import preindexed
 
     root = Path(corpus)
     gazetteer = Gazetteer.default()
-    list(schema["content"].index("Områdesatsingen"))  # loads the lexicon and compound splitter now, not on a file's clock
+    analysis.warm_up()  # loads the lexicon and compound splitter now, not on a file's clock
     conn.send("ready")
     while True:
         try:
@@ -189,7 +189,7 @@ def _serve(conn: Connection, corpus: str, log_level: int, schema, ocr: OcrOption
             return
         try:
             document, found = parse_file(path, root, gazetteer, ocr)
-            result: Parsed | Failure = (document, found, preindexed(schema, document.title, found, document.short_title))
+            result: Parsed | Failure = (document, found, analysis(document, found))
         except Exception as error:  # one bad file must not stop the run
             result = failure_for(path.relative_to(root).as_posix(), error)
         conn.send(result)
