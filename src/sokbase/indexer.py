@@ -191,8 +191,8 @@ def _plan(files: list[Path], corpus: Path, previous: dict[str, FileRecord]) -> _
             plan.moved.append((twin, record))
         else:
             plan.parse.append((path, record))
-            if record.source in previous:
-                plan.deleted.append(previous[record.source])
+        if record.source in previous:  # changed, or replaced by a file moved onto its path
+            plan.deleted.append(previous[record.source])
     moved = {old.source for old, _ in plan.moved}
     plan.deleted += [old for old in gone if old.source not in moved]
     return plan
@@ -234,7 +234,7 @@ def _fingerprint(path: Path) -> str:
 def _write(writer: StoreWriter, store: IndexStore, plan: _Plan, corpus: Path, limits: Limits,
            report: IndexReport, progress: Progress | None) -> list[FileRecord]:
     """Send the run's changes to `writer`; return the catalog the index will carry."""
-    for old in plan.deleted + [old for old, _ in plan.moved]:
+    for old in plan.deleted:
         if old.doc_id:
             writer.delete(old)
     records = list(plan.kept) + [writer.move(old, new) for old, new in plan.moved]

@@ -61,7 +61,8 @@ class StoreWriter(Protocol):
         """Take the passages of an indexed file out (its doc_id)."""
 
     def move(self, old: FileRecord, new: FileRecord) -> FileRecord:
-        """Re-file a moved file's passages under the new path's doc_id, without parsing; its new record."""
+        """Re-file a moved file's passages (old.doc_id) under the new path's doc_id, without parsing; its
+        new record. Whatever the index held at the new path was deleted before."""
 
     def add(self, document: Document, passages: list[Passage], analyzed: Any) -> None:
         """File a parsed document with what `Analysis` made of its passages."""

@@ -104,9 +104,10 @@ class WhooshWriter:
             self.writer.delete_by_term("doc_id", record.doc_id)
 
     def move(self, old: FileRecord, new: FileRecord) -> FileRecord:
-        """Re-file the stored passages under the new id and path (deleted under the old by `delete`)."""
+        """Re-file the stored passages under the new id and path."""
         if self._live_searcher is None:
             self._live_searcher = whoosh_index.open_dir(str(self.live)).searcher()
+        self.delete(old)
         doc_id = doc_id_for(new.source)
         for stored in self._live_searcher.documents(doc_id=old.doc_id):
             self.writer.add_document(**_moved_fields(stored, doc_id, new.source))

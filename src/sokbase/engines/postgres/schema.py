@@ -1,0 +1,171 @@
+"""The tables of a sokbase index in PostgreSQL (schema `sokbase`), created on first use.
+
+sokbase.version    one row: the layout and analyzer this database was built with
+sokbase.manifest   one row: the run counter ("generation") and the manifest `sokbase stats` shows
+sokbase.files      the catalog: one row per source file, as storage.FileRecord
+sokbase.documents  one row per indexed file: the fields every passage of it shares
+sokbase.passages   one row per passage: stored fields, and the content field's analysed terms as
+                   parallel arrays: terms (distinct), weights (summed boosts: title 0.2, heading 0.3,
+                   body 1.0 per occurrence, what BM25 takes as term frequency), counts (occurrences)
+                   and positions (all of them, term after term); length is the field length Whoosh
+                   counts (every unstopped token, compound parts and folded forms included)
+sokbase.terms      per term, the passages that hold it (BM25's document frequency)
+sokbase.totals     one row: live passages, documents and the sum of their lengths
+
+The statistics are kept by the indexer in the transaction that changes the passages.
+"""
+from __future__ import annotations
+
+import psycopg
+
+from ...errors import IndexOutdatedError, SokbaseError
+from ...schema import FORMAT as WHOOSH_FORMAT
+
+SCHEMA = "sokbase"
+LAYOUT_VERSION = 1
+# The terms stored depend on the analyzer, as a Whoosh index's postings do.
+FORMAT = f"pg-{LAYOUT_VERSION}/{WHOOSH_FORMAT}"
+
+
+class NotSokbaseError(SokbaseError):
+    """The database holds something else."""
+
+
+# `terms` is searched with GIN (see docs/postgresql.md for the measurements behind that choice);
+# fastupdate off: a run's new passages are merged into the index at commit, not left in a pending
+# list that every search would scan until VACUUM.
+TABLES = f"""
+CREATE SCHEMA {SCHEMA};
+CREATE TABLE {SCHEMA}.version (
+    only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+    layout integer NOT NULL,
+    format text NOT NULL,
+    created timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE {SCHEMA}.manifest (
+    only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+    generation integer NOT NULL,
+    manifest jsonb NOT NULL,
+    committed timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE {SCHEMA}.files (
+    source text PRIMARY KEY,
+    record jsonb NOT NULL
+);
+CREATE TABLE {SCHEMA}.documents (
+    doc integer PRIMARY KEY,
+    doc_id text NOT NULL UNIQUE,
+    source text NOT NULL,
+    title text NOT NULL,
+    url text,
+    doc_type text NOT NULL,
+    date text,
+    year integer,
+    conference jsonb,
+    konferanse text[] NOT NULL,
+    title_terms text[] NOT NULL
+);
+CREATE TABLE {SCHEMA}.passages (
+    id integer PRIMARY KEY,
+    doc integer NOT NULL REFERENCES {SCHEMA}.documents ON DELETE CASCADE,
+    passage_id text NOT NULL UNIQUE,
+    position integer NOT NULL,
+    heading text NOT NULL,
+    text text NOT NULL,
+    page integer,
+    kommune text[] NOT NULL,
+    municipalities jsonb NOT NULL,
+    length integer NOT NULL,
+    terms text[] NOT NULL,
+    weights real[] NOT NULL,
+    counts integer[] NOT NULL,
+    positions integer[] NOT NULL,
+    heading_terms text[] NOT NULL
+);
+CREATE TABLE {SCHEMA}.terms (
+    term text PRIMARY KEY,
+    passages integer NOT NULL
+);
+CREATE TABLE {SCHEMA}.totals (
+    only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+    passages bigint NOT NULL,
+    documents bigint NOT NULL,
+    length bigint NOT NULL
+);
+CREATE TABLE {SCHEMA}.writer (
+    only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+    holder text NOT NULL,
+    started timestamptz NOT NULL DEFAULT now()
+);
+INSERT INTO {SCHEMA}.totals VALUES (true, 0, 0, 0);
+"""
+
+# Built after a first load rather than row by row during it.
+INDEXES = {
+    "passages_doc": f"CREATE INDEX passages_doc ON {SCHEMA}.passages (doc, position)",
+    "passages_terms": f"CREATE INDEX passages_terms ON {SCHEMA}.passages USING gin (terms) WITH (fastupdate = off)",
+    "passages_kommune": f"CREATE INDEX passages_kommune ON {SCHEMA}.passages USING gin (kommune)",
+    "passages_heading_terms": f"CREATE INDEX passages_heading_terms ON {SCHEMA}.passages USING gin (heading_terms)",
+    "documents_year": f"CREATE INDEX documents_year ON {SCHEMA}.documents (year)",
+    "documents_doc_type": f"CREATE INDEX documents_doc_type ON {SCHEMA}.documents (doc_type)",
+    "documents_konferanse": f"CREATE INDEX documents_konferanse ON {SCHEMA}.documents USING gin (konferanse)",
+    "documents_title_terms": f"CREATE INDEX documents_title_terms ON {SCHEMA}.documents USING gin (title_terms)",
+}
+
+
+def state(conn: psycopg.Connection, where: str) -> str | None:
+    """The FORMAT of the sokbase index in this database, None when it has none yet. Raises
+    NotSokbaseError when it holds something else."""
+    found = conn.execute(
+        "SELECT to_regclass(%s) IS NOT NULL, EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = %s)",
+        (f"{SCHEMA}.version", SCHEMA),
+    ).fetchone()
+    has_version, has_schema = found
+    if has_version:
+        row = conn.execute(f"SELECT format FROM {SCHEMA}.version").fetchone()
+        if row is None:
+            raise NotSokbaseError(f"Databasen i {where} har en tom sokbase.version-tabell og er ikke en sokbase-indeks.")
+        return row[0]
+    if has_schema:
+        raise NotSokbaseError(f"Databasen i {where} har et skjema «{SCHEMA}» som ikke er en sokbase-indeks. "
+                              "Bruk en egen database til sokbase.")
+    return None
+
+
+def require_empty(conn: psycopg.Connection, where: str) -> None:
+    """A database with another application's tables is not ours to create tables in."""
+    other = conn.execute(
+        "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE c.relkind IN ('r', 'p', 'v', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema') "
+        "AND n.nspname NOT LIKE 'pg\\_%'"
+    ).fetchone()[0]
+    if other:
+        raise NotSokbaseError(f"Databasen i {where} har {other} tabeller fra noe annet enn sokbase. "
+                              "Bruk en egen, tom database til sokbase (for eksempel `createdb sokbase`).")
+
+
+def outdated(where: str, found: str) -> IndexOutdatedError:
+    return IndexOutdatedError(
+        f"Databasen i {where} har en sokbase-indeks fra en annen versjon ({found}, denne bruker {FORMAT}). "
+        "Bygg den på nytt med `sokbase index KATALOG --full`."
+    )
+
+
+def create(conn: psycopg.Connection) -> None:
+    """The tables, inside the caller's transaction (so a failed first run leaves no schema behind)."""
+    conn.execute(TABLES)
+    conn.execute(f"INSERT INTO {SCHEMA}.version (layout, format) VALUES (%s, %s)", (LAYOUT_VERSION, FORMAT))
+
+
+def drop(conn: psycopg.Connection) -> None:
+    conn.execute(f"DROP SCHEMA {SCHEMA} CASCADE")
+
+
+def drop_indexes(conn: psycopg.Connection) -> None:
+    for name in INDEXES:
+        conn.execute(f"DROP INDEX IF EXISTS {SCHEMA}.{name}")
+
+
+def create_indexes(conn: psycopg.Connection) -> None:
+    for statement in INDEXES.values():
+        conn.execute(statement.replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS", 1))

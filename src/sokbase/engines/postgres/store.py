@@ -1,0 +1,290 @@
+"""The PostgreSQL engine's store: a run is one transaction, one writer at a time by an advisory lock.
+
+Searches keep reading the last committed state while a run writes (MVCC), and see all of the run at
+its COMMIT. If the indexer is killed or its connection drops, the server rolls the transaction back
+and releases the advisory lock with the connection: nothing is left to clean up. New rows arrive by
+COPY in batches; the term statistics BM25 needs (sokbase.terms, sokbase.totals) are changed by the
+same transaction.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from enum import Enum
+
+import psycopg
+
+from ...errors import IndexMissingError
+from ...locking import IndexBusyError
+from ...models import Document, Passage, doc_id_for
+from ...schema import build_schema
+from ...storage import FileRecord, Manifest
+from ..location import IndexLocation
+from ..store import LiveIndex, checkpoint, passage_fields
+from . import schema
+from .connection import connect, lost_connection
+from .terms import DocumentTerms, PostgresTerms
+
+log = logging.getLogger(__name__)
+
+S = schema.SCHEMA
+# The advisory lock of the one writer ("sokb"); advisory locks belong to one database, so every
+# database holds an index of its own.
+LOCK_KEY = 0x736F6B62
+_POLL_SECONDS = 0.2
+BATCH_PASSAGES = 5000  # rows kept before a COPY: large enough for COPY's speed, small in memory
+
+DOCUMENT_COLUMNS = ("doc", "doc_id", "source", "title", "url", "doc_type", "date", "year", "conference",
+                    "konferanse", "title_terms")
+PASSAGE_COLUMNS = ("id", "doc", "passage_id", "position", "heading", "text", "page", "kommune", "municipalities",
+                   "length", "terms", "weights", "counts", "positions", "heading_terms")
+
+
+def generation_name(number: int) -> str:
+    return f"gen-{number:06d}"
+
+
+class Setup(Enum):
+    UPDATE = "update"  # change the live index
+    REPLACE = "replace"  # --full: every row anew, in the same tables
+    CREATE = "create"  # a database without an index
+    RECREATE = "recreate"  # --full over an index of another version: new tables
+
+
+class PostgresStore:
+    def __init__(self, location: IndexLocation):
+        self.where = location
+        self.location = str(location)
+        self._conn: psycopg.Connection | None = None
+        self._setup = Setup.UPDATE
+
+    @contextmanager
+    def lock(self, wait: float | None) -> Iterator[list[str]]:
+        conn = self._conn = connect(self.where, "sokbase index")
+        try:
+            self._acquire(wait)
+            notices = self._mark_writer()
+            yield notices
+            self._unmark_writer()
+        except psycopg.Error as error:
+            raise lost_connection(self.where, error) from None
+        finally:
+            self._conn = None
+            conn.close()  # the server releases the advisory lock with the connection
+
+    def live(self, full: bool) -> LiveIndex:
+        found = schema.state(self._conn, self.location)
+        if found is None:
+            schema.require_empty(self._conn, self.location)
+            self._setup = Setup.CREATE
+            return LiveIndex()
+        if found != schema.FORMAT:
+            if not full:
+                raise schema.outdated(self.location, found)
+            self._setup = Setup.RECREATE
+            return LiveIndex(notices=[f"Indeksen i databasen var fra en annen versjon ({found}); bygger alt på nytt."])
+        row = self._conn.execute(f"SELECT generation FROM {S}.manifest").fetchone()
+        if full or row is None:
+            self._setup = Setup.REPLACE
+            return LiveIndex()
+        catalog = {}
+        for source, record in self._conn.execute(f"SELECT source, record FROM {S}.files"):
+            catalog[source] = _file_record(record)
+        return LiveIndex(generation_name(row[0]), catalog)
+
+    def analysis(self) -> PostgresTerms:
+        return PostgresTerms(build_schema())
+
+    def writer(self, live: LiveIndex) -> PostgresWriter:
+        return PostgresWriter(self._conn, self._setup)
+
+    def manifest(self) -> tuple[str, Manifest]:
+        """The live generation and its manifest, for `sokbase stats`."""
+        with connect(self.where, "sokbase") as conn:
+            found = schema.state(conn, self.location)
+            if found is not None and found != schema.FORMAT:
+                raise schema.outdated(self.location, found)
+            row = conn.execute(f"SELECT generation, manifest FROM {S}.manifest").fetchone() if found else None
+        if row is None:
+            raise IndexMissingError(f"Fant ingen sokbase-indeks i databasen {self.location}. "
+                                    f"Bygg den med `sokbase index KATALOG --index {self.location}`.")
+        return generation_name(row[0]), _manifest(row[1])
+
+    def _acquire(self, wait: float | None) -> None:
+        deadline = None if wait is None else time.monotonic() + wait
+        while not self._conn.execute("SELECT pg_try_advisory_lock(%s)", (LOCK_KEY,)).fetchone()[0]:
+            if deadline is not None and time.monotonic() >= deadline:
+                raise IndexBusyError(self._busy_message(wait))
+            time.sleep(_POLL_SECONDS)
+
+    def _busy_message(self, wait: float | None) -> str:
+        holder = self._conn.execute(
+            "SELECT a.application_name, to_char(a.backend_start, 'YYYY-MM-DD\"T\"HH24:MI:SS') FROM pg_locks l "
+            "JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.locktype = 'advisory' AND l.granted "
+            "AND l.classid = 0 AND l.objid = %s AND l.database = (SELECT oid FROM pg_database WHERE datname = "
+            "current_database())", (LOCK_KEY,)).fetchone()
+        who = f" ({holder[0]}, startet {holder[1]})" if holder else ""
+        waited = f" Ventet {wait:g} s." if wait else ""
+        return (f"En annen indeksering av {self.location} kjører allerede{who}.{waited} "
+                "Prøv igjen senere, eller bruk --wait for å vente på den.")
+
+    def _mark_writer(self) -> list[str]:
+        """Note who writes, outside the run's transaction: a note left behind means a run was killed."""
+        if schema.state(self._conn, self.location) != schema.FORMAT:
+            return []
+        left = self._conn.execute(f"SELECT holder FROM {S}.writer").fetchone()
+        holder = self._conn.info.parameter_status("application_name") or "sokbase index"
+        self._conn.execute(f"INSERT INTO {S}.writer (holder) VALUES (%s) ON CONFLICT (only_row) DO UPDATE "
+                           "SET holder = EXCLUDED.holder, started = now()", (holder,))
+        return [f"Tok over etter en indeksering som ble avbrutt ({left[0]}); den endret ikke indeksen."] if left else []
+
+    def _unmark_writer(self) -> None:
+        if schema.state(self._conn, self.location) == schema.FORMAT:
+            self._conn.execute(f"DELETE FROM {S}.writer")
+
+
+class PostgresWriter:
+    """One run's transaction. Deletes are applied in one go before the first move or add."""
+
+    def __init__(self, conn: psycopg.Connection, setup: Setup):
+        self.conn = conn
+        conn.execute("BEGIN")
+        self.bulk = setup in (Setup.CREATE, Setup.RECREATE)  # new tables: no reader sees them before COMMIT
+        if setup is Setup.RECREATE:
+            schema.drop(conn)
+        if self.bulk:
+            schema.create(conn)
+            schema.drop_indexes(conn)  # built once at commit, faster than row by row
+        elif setup is Setup.REPLACE:
+            # DELETE rather than TRUNCATE: searches keep reading the old rows until COMMIT.
+            conn.execute(f"DELETE FROM {S}.documents; DELETE FROM {S}.terms; DELETE FROM {S}.files; "
+                         f"UPDATE {S}.totals SET passages = 0, documents = 0, length = 0")
+        self.next_doc, self.next_id, generation = conn.execute(
+            f"SELECT (SELECT coalesce(max(doc), 0) + 1 FROM {S}.documents), "
+            f"(SELECT coalesce(max(id), 0) + 1 FROM {S}.passages), "
+            f"(SELECT coalesce(max(generation), 0) FROM {S}.manifest)").fetchone()
+        self.first_new_id = self.next_id
+        self.generation = generation + 1
+        self._deletes: list[str] = []
+        self._documents: list[tuple] = []
+        self._passages: list[tuple] = []
+        self._open = True
+
+    def delete(self, record: FileRecord) -> None:
+        self._deletes.append(record.doc_id)
+
+    def move(self, old: FileRecord, new: FileRecord) -> FileRecord:
+        self._flush_deletes()
+        doc_id = doc_id_for(new.source)
+        self.conn.execute(
+            f"WITH moved AS (UPDATE {S}.documents SET doc_id = %(new)s, source = %(source)s WHERE doc_id = %(old)s "
+            f"RETURNING doc) UPDATE {S}.passages p SET passage_id = %(new)s || '-' || p.position FROM moved "
+            "WHERE p.doc = moved.doc",
+            {"new": doc_id, "old": old.doc_id, "source": new.source})
+        return replace(old, source=new.source, size=new.size, mtime_ns=new.mtime_ns, sidecar=new.sidecar, doc_id=doc_id)
+
+    def add(self, document: Document, passages: list[Passage], analyzed: DocumentTerms) -> None:
+        self._flush_deletes()
+        doc = self.next_doc
+        self.next_doc += 1
+        first = passage_fields(document, passages[0])
+        self._documents.append((doc, document.doc_id, document.source, document.title, document.url,
+                                document.doc_type, document.date, first["year"], first["conference"],
+                                analyzed.konferanse, analyzed.title_terms))
+        for passage, terms in zip(passages, analyzed.passages, strict=True):
+            fields = passage_fields(document, passage)
+            self._passages.append((
+                self.next_id, doc, passage.passage_id, passage.position, fields["heading"], passage.text,
+                passage.page, [m.number for m in passage.municipalities], fields["municipalities"],
+                terms.length, terms.terms, terms.weights, terms.counts, terms.positions, terms.heading_terms,
+            ))
+            self.next_id += 1
+        if len(self._passages) >= BATCH_PASSAGES:
+            self._flush_rows()
+
+    def commit(self, records: list[FileRecord], manifest: Manifest) -> str:
+        self._flush_deletes()
+        self._flush_rows()
+        if self.bulk:
+            schema.create_indexes(self.conn)
+        self._count_new_passages()
+        self._write_catalog(records)
+        self.conn.execute(
+            f"INSERT INTO {S}.manifest (generation, manifest) VALUES (%s, %s) ON CONFLICT (only_row) DO UPDATE "
+            "SET generation = EXCLUDED.generation, manifest = EXCLUDED.manifest, committed = now()",
+            (self.generation, manifest.to_json()))
+        checkpoint("commit")
+        self.conn.execute("COMMIT")
+        self._open = False
+        checkpoint("committed")
+        if self.bulk:
+            self.conn.execute(f"ANALYZE {S}.documents, {S}.passages, {S}.terms")  # plans for the new tables
+        return generation_name(self.generation)
+
+    def abort(self) -> None:
+        if self._open and not self.conn.closed:
+            self._open = False
+            try:
+                self.conn.execute("ROLLBACK")
+            except psycopg.Error:
+                pass  # a broken connection: the server rolls back on its own
+
+    def _flush_deletes(self) -> None:
+        if not self._deletes:
+            return
+        doc_ids, self._deletes = self._deletes, []
+        conn = self.conn
+        conn.execute(f"CREATE TEMP TABLE gone ON COMMIT DROP AS SELECT p.id, p.terms, p.length "
+                     f"FROM {S}.passages p JOIN {S}.documents d ON d.doc = p.doc WHERE d.doc_id = ANY(%s)", (doc_ids,))
+        conn.execute(f"WITH counted AS (SELECT term, count(*) AS n FROM gone, unnest(gone.terms) AS term GROUP BY term) "
+                     f"UPDATE {S}.terms t SET passages = t.passages - counted.n FROM counted WHERE t.term = counted.term")
+        conn.execute(f"DELETE FROM {S}.terms WHERE passages <= 0 AND term IN (SELECT unnest(terms) FROM gone)")
+        documents = conn.execute(f"DELETE FROM {S}.documents WHERE doc_id = ANY(%s)", (doc_ids,)).rowcount
+        conn.execute(f"UPDATE {S}.totals t SET passages = t.passages - g.n, length = t.length - g.total, "
+                     f"documents = t.documents - %s FROM (SELECT count(*) AS n, coalesce(sum(length), 0) AS total "
+                     "FROM gone) g", (documents,))
+        conn.execute("DROP TABLE gone")
+
+    def _flush_rows(self) -> None:
+        with self.conn.cursor() as cursor:
+            if self._documents:
+                with cursor.copy(f"COPY {S}.documents ({', '.join(DOCUMENT_COLUMNS)}) FROM STDIN") as copy:
+                    for row in self._documents:
+                        copy.write_row(row)
+            if self._passages:
+                with cursor.copy(f"COPY {S}.passages ({', '.join(PASSAGE_COLUMNS)}) FROM STDIN") as copy:
+                    for row in self._passages:
+                        copy.write_row(row)
+        self._documents, self._passages = [], []
+
+    def _count_new_passages(self) -> None:
+        conn = self.conn
+        conn.execute(
+            f"INSERT INTO {S}.terms (term, passages) SELECT term, count(*) FROM {S}.passages, unnest(terms) AS term "
+            f"WHERE id >= %s GROUP BY term ON CONFLICT (term) DO UPDATE SET passages = {S}.terms.passages + "
+            "EXCLUDED.passages", (self.first_new_id,))
+        conn.execute(
+            f"UPDATE {S}.totals t SET passages = t.passages + g.n, length = t.length + g.total, "
+            f"documents = t.documents + g.docs FROM (SELECT count(*) AS n, coalesce(sum(length), 0) AS total, "
+            f"count(DISTINCT doc) AS docs FROM {S}.passages WHERE id >= %s) g", (self.first_new_id,))
+
+    def _write_catalog(self, records: list[FileRecord]) -> None:
+        self.conn.execute(f"DELETE FROM {S}.files")
+        with self.conn.cursor() as cursor, cursor.copy(f"COPY {S}.files (source, record) FROM STDIN") as copy:
+            for record in records:
+                copy.write_row((record.source, json.dumps(vars(record), ensure_ascii=False)))
+
+
+def _file_record(data: dict) -> FileRecord:
+    record = FileRecord(**data)
+    record.sidecar = tuple(record.sidecar) if record.sidecar else None
+    return record
+
+
+def _manifest(data: dict) -> Manifest:
+    return Manifest.from_json(json.dumps(data))
+

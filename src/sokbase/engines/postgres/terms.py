@@ -1,0 +1,81 @@
+"""What the PostgreSQL engine stores of the analyzer's output, worked out in the worker processes.
+
+The content field's analyzer (a FieldAnalyzer: title 0.2, heading 0.3, body 1.0) is run the way
+Whoosh's TEXT field runs it when it indexes a value (formats.Positions.word_values): mode "index",
+positions and boosts on, stopped tokens left out. Per term that gives its positions and its summed
+boost, the weight BM25 takes as term frequency; the field length is every token counted, extras
+included (what Whoosh's SegmentWriter adds up). Whoosh keeps a length in one byte, rounded
+(whoosh.util.numeric.length_to_byte); `length` here is exact, so BM25 on PostgreSQL can use
+either.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ...models import Document, Passage
+from ...schema import content
+
+
+@dataclass(frozen=True)
+class PassageTerms:
+    length: int
+    terms: list[str]  # distinct, in the order they first occur
+    weights: list[float]  # summed boost per term
+    counts: list[int]  # occurrences per term
+    positions: list[int]  # every term's positions, term after term (counts says how many each)
+    heading_terms: list[str]  # the heading as `overskrift:` searches it (distinct terms)
+
+
+@dataclass(frozen=True)
+class DocumentTerms:
+    title_terms: list[str]  # the title as `tittel:` searches it
+    konferanse: list[str]  # the conference name as --konferanse filters it
+    passages: list[PassageTerms]
+
+
+class PostgresTerms:
+    """Sent to the workers (pickled with the schema's analyzers)."""
+
+    def __init__(self, schema):
+        self.content = schema["content"].analyzer
+        self.as_written = schema["title"].analyzer
+        self.konferanse = schema["konferanse"].analyzer
+
+    def warm_up(self) -> None:
+        list(self.content("Områdesatsingen", mode="index", positions=True))  # loads the lexicon and compound splitter
+
+    def __call__(self, document: Document, passages: list[Passage]) -> DocumentTerms:
+        conference = document.conference.name if document.conference else ""
+        return DocumentTerms(
+            title_terms=self._distinct(self.as_written, document.title),
+            konferanse=self._distinct(self.konferanse, conference),
+            passages=[self.passage(document.title, passage) for passage in passages],
+        )
+
+    def passage(self, title: str, passage: Passage) -> PassageTerms:
+        return passage_terms(self.content, content(title, passage.heading, passage.text),
+                             self._distinct(self.as_written, passage.heading or ""))
+
+    @staticmethod
+    def _distinct(analyzer, text: str) -> list[str]:
+        tokens = analyzer(text, mode="index", positions=True) if text else ()  # as Whoosh's TEXT.index
+        return list(dict.fromkeys(token.text for token in tokens if not token.stopped))
+
+
+def passage_terms(analyzer, value: str, heading_terms: list[str] = ()) -> PassageTerms:
+    positions: dict[str, list[int]] = {}
+    weights: dict[str, float] = {}
+    for token in analyzer(value, mode="index", positions=True, boosts=True):
+        if token.stopped:
+            continue
+        positions.setdefault(token.text, []).append(token.pos)
+        weights[token.text] = weights.get(token.text, 0.0) + token.boost
+    terms = list(positions)
+    return PassageTerms(
+        length=sum(len(found) for found in positions.values()),
+        terms=terms,
+        weights=[weights[term] for term in terms],
+        counts=[len(positions[term]) for term in terms],
+        positions=[position for term in terms for position in positions[term]],
+        heading_terms=list(heading_terms),
+    )
