@@ -1,4 +1,6 @@
+import os
 import shutil
+import uuid
 from pathlib import Path
 
 import pytest
@@ -43,3 +45,42 @@ def law_index(tmp_path_factory) -> Path:
     report = sokbase.build_index(LAWS, index_dir)
     assert report.exit_code == 0, report.failures
     return index_dir
+
+
+# PostgreSQL: one throwaway server per session (tests/pgserver.py), a fresh database per test.
+# Where the server binaries are missing the tests skip, except on CI (CI=true), where they must run.
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    import pgserver
+
+    try:
+        server = pgserver.start_server({"fsync": "off", "max_connections": "50"})
+    except pgserver.PostgresMissing as missing:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"PostgreSQL is needed on CI: {missing}")
+        pytest.skip(f"PostgreSQL is not installed: {missing}")
+    yield server
+    server.remove()
+
+
+@pytest.fixture
+def pg_url(pg_server) -> str:
+    """A URL (TCP, with the password) of an empty database of its own."""
+    import psycopg
+
+    name = f"test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(pg_server.url(), autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name}")
+    yield pg_server.url(name)
+    with psycopg.connect(pg_server.url(), autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture
+def pg_replica(pg_server):
+    """A streaming read replica of the session's server (pg_basebackup -R)."""
+    replica = pg_server.replica()
+    yield replica
+    replica.remove()

@@ -17,9 +17,16 @@ __all__ = ["__version__", "open_index", "build_index"]
 
 def open_index(path=None):
     """Open the index at `path` (default: $SOKBASE_INDEX or ./index) for searching."""
+    from .engines.location import location_of
     from .search import SearchIndex
 
-    return SearchIndex.open(path)
+    location = location_of(path)
+    if location.is_postgres:
+        from .errors import SokbaseError
+
+        raise SokbaseError(f"Søk i en PostgreSQL-indeks ({location}) kommer i en senere versjon; "
+                           "indeksering og `sokbase stats` virker allerede.")
+    return SearchIndex.open(location.path)
 
 
 def build_index(corpus, index_dir=None, **options):

@@ -21,14 +21,29 @@ cli_messages.install()
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
 
+class IndexLocationType(click.ParamType):
+    """A folder (the Whoosh engine) or a postgresql:// URL; a URL stays a string (a Path would merge
+    its slashes) and is shown without its password."""
+
+    name = "indeks"
+
+    def convert(self, value, param, ctx):
+        from .engines.location import is_postgres_url
+
+        if isinstance(value, str) and is_postgres_url(value):
+            return value
+        return click.Path(file_okay=False, path_type=Path).convert(value, param, ctx)
+
+
 index_option = click.option(
     "--index",
     "index_dir",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=IndexLocationType(),
     envvar="SOKBASE_INDEX",
     default="index",
     show_default=True,
-    help="Indekskatalog (eller miljøvariabelen SOKBASE_INDEX).",
+    help="Indekskatalog, eller en PostgreSQL-adresse (postgresql://bruker@vert/database); "
+         "også miljøvariabelen SOKBASE_INDEX.",
 )
 
 
@@ -108,6 +123,7 @@ def index_command(corpus: Path, index_dir: Path, full: bool, wait: float, jobs: 
     1 ingenting kunne indekseres, 2 feil bruk,
     75 en annen indeksering kjører (prøv igjen senere).
     """
+    from .engines.location import redacted
     from .indexer import build_index
 
     if report_file and not report_file.parent.is_dir():
@@ -119,7 +135,7 @@ def index_command(corpus: Path, index_dir: Path, full: bool, wait: float, jobs: 
                              wait=None if wait == float("inf") else wait)
     except SokbaseError as error:  # cron reads the report: say there too why nothing was done
         if report_file:
-            _write_json(report_file, {"corpus": str(corpus), "index_dir": str(index_dir), "error": str(error),
+            _write_json(report_file, {"corpus": str(corpus), "index_dir": redacted(index_dir), "error": str(error),
                                       "exit_code": error.exit_code})
         raise
     finally:
@@ -377,16 +393,16 @@ def stats(index_dir, as_json) -> None:
     """Tell dokumenter, avsnitt, konferanser og kommuner i indeksen."""
     from dataclasses import asdict
 
-    from . import storage
+    from .engines.location import redacted
+    from .engines.store import open_store
 
-    generation = storage.current_generation(index_dir)
-    manifest = storage.read_manifest(generation)
+    generation, manifest = open_store(index_dir).manifest()
     if as_json:
         needs_ocr = [failure.source for failure in manifest.failures if failure.needs_ocr]
-        data = asdict(manifest) | {"generation": generation.name, "needs_ocr": needs_ocr}
+        data = asdict(manifest) | {"generation": generation, "needs_ocr": needs_ocr}
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
-    click.echo(f"Indeks:      {index_dir} ({generation.name}, bygget {manifest.created})")
+    click.echo(f"Indeks:      {redacted(index_dir)} ({generation}, bygget {manifest.created})")
     click.echo(f"Dokumenter:  {manifest.documents} ({_counts(manifest.doc_types)})")
     click.echo(f"Avsnitt:     {manifest.passages}")
     click.echo(f"Konferanser: {len(manifest.conferences)}")

@@ -13,14 +13,12 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 DEFAULT_INDEX = "index"
 URL_SCHEMES = ("postgresql://", "postgres://")
 _HIDDEN = "****"
-# libpq takes a password in the query string too (…?password=x); and a URL that cannot be parsed
-# may still carry one in user:password@ form.
-_USERINFO_PASSWORD = re.compile(r"^([a-z]+://[^:/@?#]*):[^@/?#]*@", re.IGNORECASE)
+# libpq takes a password in the query string too (…?password=x).
+_QUERY_PASSWORD = re.compile(r"([?&]password=)[^&]*", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -56,19 +54,17 @@ def is_postgres_url(value: str | os.PathLike) -> bool:
 
 
 def redacted(value: str | os.PathLike) -> str:
-    """`value` fit to show: a URL's password, in user:password@ or ?password=, replaced by ****."""
+    """`value` fit to show: a URL's password, in user:password@ or ?password=, replaced by ****.
+
+    Done on the text rather than with urllib, which would rewrite the rest (postgresql:///db loses
+    its empty host) and refuses some URLs libpq takes."""
     text = os.fspath(value)
     if not is_postgres_url(text):
         return text
-    try:
-        parts = urlsplit(text)
-        netloc = parts.netloc
-        if "@" in netloc:
-            userinfo, host = netloc.rsplit("@", 1)
-            if ":" in userinfo:
-                netloc = f"{userinfo.split(':', 1)[0]}:{_HIDDEN}@{host}"
-        query = [(key, _HIDDEN if key.lower() == "password" else item)
-                 for key, item in parse_qsl(parts.query, keep_blank_values=True)]
-        return urlunsplit((parts.scheme, netloc, parts.path, urlencode(query, safe="/:"), parts.fragment))
-    except ValueError:  # not a URL urllib can read (a bad port, an unclosed [): hide what may be a password
-        return _USERINFO_PASSWORD.sub(rf"\1:{_HIDDEN}@", text).split("?", 1)[0]
+    scheme, rest = text.split("://", 1)
+    query_at = rest.find("?")
+    address, query = (rest, "") if query_at < 0 else (rest[:query_at], rest[query_at:])
+    at = address.rfind("@")  # a password may hold an @ of its own; the last one ends it
+    if at >= 0 and ":" in address[:at]:
+        address = address[: address.index(":")] + ":" + _HIDDEN + address[at:]
+    return f"{scheme}://{address}" + _QUERY_PASSWORD.sub(r"\g<1>" + _HIDDEN, query)

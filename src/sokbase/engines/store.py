@@ -83,6 +83,9 @@ class IndexStore(Protocol):
 
     def live(self, full: bool) -> LiveIndex: ...
 
+    def manifest(self) -> tuple[str, Manifest]:
+        """The live generation's name and manifest (`sokbase stats`)."""
+
     def analysis(self) -> Analysis: ...
 
     def writer(self, live: LiveIndex) -> StoreWriter: ...

@@ -71,6 +71,11 @@ class WhooshStore:
             return LiveIndex(notices=["Indeksen mangler filoversikt; bygger alt på nytt."])
         return LiveIndex(generation.name, catalog)
 
+    def manifest(self) -> tuple[str, Manifest]:
+        """The live generation and its manifest, for `sokbase stats`."""
+        generation = storage.current_generation(self.index_dir)
+        return generation.name, storage.read_manifest(generation)
+
     def analysis(self) -> WhooshPostings:
         return WhooshPostings(self._new_schema())
 

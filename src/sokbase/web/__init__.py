@@ -14,6 +14,7 @@ from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from .. import render, storage
+from ..engines.location import is_postgres_url, redacted
 from ..errors import IndexMissingError, IndexOutdatedError, PassageNotFoundError, QueryError, SokbaseError
 from .markup import marked, norwegian_number, web_address
 from .shared import SharedIndex
@@ -48,6 +49,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.from_mapping(SOKBASE_INDEX=str(storage.default_index_dir()), SOKBASE_CORPUS=None)
     app.config.update(config or {})
     app.json.ensure_ascii = False  # error messages are Norwegian; keep æøå readable
+    if is_postgres_url(app.config["SOKBASE_INDEX"]):
+        raise SokbaseError(f"Søkesiden kan ikke bruke en PostgreSQL-indeks ennå ({redacted(app.config['SOKBASE_INDEX'])}).")
     app.extensions["sokbase"] = SharedIndex(Path(app.config["SOKBASE_INDEX"]))
     app.jinja_env.filters["marked"] = marked
     app.jinja_env.filters["number"] = norwegian_number

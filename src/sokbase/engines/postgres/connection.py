@@ -37,6 +37,7 @@ def connect(location: IndexLocation, purpose: str = "sokbase") -> psycopg.Connec
 def connection_error(location: IndexLocation, error: Exception) -> SokbaseError:
     where = str(location)
     reason = _libpq_reason(location, error)
+    everything = str(error)  # every address libpq tried, to classify by
     database = _database(location)
     if isinstance(error, pg_errors.InvalidPassword) or "password authentication failed" in reason:
         return DatabaseError(f"PostgreSQL avviste innloggingen til {where}: feil brukernavn eller passord.")
@@ -51,7 +52,7 @@ def connection_error(location: IndexLocation, error: Exception) -> SokbaseError:
         return DatabaseError(f"Fant ikke databasetjeneren i {where} (ukjent vertsnavn).")
     if "timeout" in reason.lower():
         return DatabaseError(f"Databasetjeneren i {where} svarte ikke innen {CONNECT_TIMEOUT} s.")
-    if "Connection refused" in reason or "No such file or directory" in reason:
+    if "Connection refused" in everything or "No such file or directory" in everything:
         return DatabaseError(f"Fikk ikke kontakt med PostgreSQL i {where} (tilkoblingen ble avvist). "
                              "Kjører databasetjeneren, og er adressen og porten riktige?")
     return DatabaseError(f"Fikk ikke kontakt med PostgreSQL i {where} ({reason}).")
