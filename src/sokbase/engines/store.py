@@ -24,6 +24,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from ..errors import SokbaseError
 from ..lawrefs import chapter_of, paragraph_of
 from ..models import Document, Passage
 from ..schema import content
@@ -97,8 +98,13 @@ def open_store(location) -> IndexStore:
 
     where = location_of(location)
     if where.is_postgres:
-        from .postgres.store import PostgresStore
-
+        try:
+            from .postgres.store import PostgresStore
+        except ImportError as missing:
+            if missing.name != "psycopg":
+                raise
+            raise SokbaseError("PostgreSQL-støtte er ikke installert; installer den med "
+                               "`pip install 'sokbase[postgresql]'`.") from None
         return PostgresStore(where)
     from .whoosh_store import WhooshStore
 
