@@ -326,7 +326,7 @@ def test_a_streaming_replica_receives_a_committed_run(tmp_path, pg_server, pg_ur
         assert json.loads(stats.output)["generation"] == "gen-000002"
         # A replica is read-only: an indexer pointed at it says so and changes nothing.
         refused = run("index", corpus, "--index", replica_url)
-        assert refused.exit_code == 1 and "read-only" in refused.output
+        assert refused.exit_code == 1 and "skrivebeskyttet kopi" in refused.output
     finally:
         replica.remove()
 

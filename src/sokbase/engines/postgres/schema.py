@@ -152,18 +152,14 @@ def outdated(where: str, found: str) -> IndexOutdatedError:
 
 
 def create(conn: psycopg.Connection) -> None:
-    """The tables, inside the caller's transaction (so a failed first run leaves no schema behind)."""
+    """The tables, inside the caller's transaction (so a failed first run leaves no schema behind);
+    their indexes come with create_indexes, after the first load."""
     conn.execute(TABLES)
     conn.execute(f"INSERT INTO {SCHEMA}.version (layout, format) VALUES (%s, %s)", (LAYOUT_VERSION, FORMAT))
 
 
 def drop(conn: psycopg.Connection) -> None:
     conn.execute(f"DROP SCHEMA {SCHEMA} CASCADE")
-
-
-def drop_indexes(conn: psycopg.Connection) -> None:
-    for name in INDEXES:
-        conn.execute(f"DROP INDEX IF EXISTS {SCHEMA}.{name}")
 
 
 def create_indexes(conn: psycopg.Connection) -> None:

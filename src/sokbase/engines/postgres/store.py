@@ -13,10 +13,11 @@ import logging
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import asdict, replace
 from enum import Enum
 
 import psycopg
+from psycopg.types.json import Jsonb
 
 from ...errors import IndexMissingError
 from ...locking import IndexBusyError
@@ -26,7 +27,7 @@ from ...storage import FileRecord, Manifest
 from ..location import IndexLocation
 from ..store import LiveIndex, checkpoint, passage_fields
 from . import schema
-from .connection import connect, lost_connection
+from .connection import DatabaseError, connect, lost_connection
 from .terms import DocumentTerms, PostgresTerms
 
 log = logging.getLogger(__name__)
@@ -38,11 +39,15 @@ LOCK_KEY = 0x736F6B62
 _POLL_SECONDS = 0.2
 BATCH_PASSAGES = 5000  # rows kept before a COPY: large enough for COPY's speed, small in memory
 
-DOCUMENT_COLUMNS = ("doc", "doc_id", "source", "title", "url", "doc_type", "date", "year", "conference",
-                    "konferanse", "title_terms")
-PASSAGE_COLUMNS = ("id", "doc", "passage_id", "position", "heading", "text", "page", "kommune", "municipalities",
-                   "length", "terms", "weights", "counts", "positions", "heading_terms")
-
+# Binary COPY: 2.7x faster than text from psycopg (9,620 passages: 1.0 s against 2.7 s).
+DOCUMENT_COLUMNS = {"doc": "int4", "doc_id": "text", "source": "text", "title": "text", "url": "text",
+                    "doc_type": "text", "date": "text", "year": "int4", "conference": "jsonb",
+                    "konferanse": "text[]", "title_terms": "text[]"}
+PASSAGE_COLUMNS = {"id": "int4", "doc": "int4", "passage_id": "text", "position": "int4", "heading": "text",
+                   "text": "text", "page": "int4", "kommune": "text[]", "municipalities": "jsonb", "length": "int4",
+                   "terms": "text[]", "weights": "float4[]", "counts": "int4[]", "positions": "int4[]",
+                   "heading_terms": "text[]"}
+FILE_COLUMNS = {"source": "text", "record": "jsonb"}
 
 def generation_name(number: int) -> str:
     return f"gen-{number:06d}"
@@ -66,6 +71,9 @@ class PostgresStore:
     def lock(self, wait: float | None) -> Iterator[list[str]]:
         conn = self._conn = connect(self.where, "sokbase index")
         try:
+            if conn.execute("SELECT pg_is_in_recovery()").fetchone()[0]:
+                raise DatabaseError(f"Databasen i {self.location} er en skrivebeskyttet kopi (en replika); "
+                                    "indekser mot primærtjeneren.")
             self._acquire(wait)
             notices = self._mark_writer()
             yield notices
@@ -140,7 +148,8 @@ class PostgresStore:
         holder = self._conn.info.parameter_status("application_name") or "sokbase index"
         self._conn.execute(f"INSERT INTO {S}.writer (holder) VALUES (%s) ON CONFLICT (only_row) DO UPDATE "
                            "SET holder = EXCLUDED.holder, started = now()", (holder,))
-        return [f"Tok over etter en indeksering som ble avbrutt ({left[0]}); den endret ikke indeksen."] if left else []
+        return [f"Tok over etter en indeksering som ble avbrutt ({left[0]}); indeksen er slik den siste "
+                "fullførte kjøringen la den."] if left else []
 
     def _unmark_writer(self) -> None:
         if schema.state(self._conn, self.location) == schema.FORMAT:
@@ -157,8 +166,7 @@ class PostgresWriter:
         if setup is Setup.RECREATE:
             schema.drop(conn)
         if self.bulk:
-            schema.create(conn)
-            schema.drop_indexes(conn)  # built once at commit, faster than row by row
+            schema.create(conn)  # its indexes are built at commit, faster than row by row
         elif setup is Setup.REPLACE:
             # DELETE rather than TRUNCATE: searches keep reading the old rows until COMMIT.
             conn.execute(f"DELETE FROM {S}.documents; DELETE FROM {S}.terms; DELETE FROM {S}.files; "
@@ -191,16 +199,17 @@ class PostgresWriter:
         self._flush_deletes()
         doc = self.next_doc
         self.next_doc += 1
-        first = passage_fields(document, passages[0])
+        conference = document.conference
         self._documents.append((doc, document.doc_id, document.source, document.title, document.url,
-                                document.doc_type, document.date, first["year"], first["conference"],
-                                analyzed.konferanse, analyzed.title_terms))
+                                document.doc_type, document.date, passage_fields(document, passages[0])["year"],
+                                Jsonb(asdict(conference)) if conference else None, analyzed.konferanse,
+                                analyzed.title_terms))
         for passage, terms in zip(passages, analyzed.passages, strict=True):
-            fields = passage_fields(document, passage)
             self._passages.append((
-                self.next_id, doc, passage.passage_id, passage.position, fields["heading"], passage.text,
-                passage.page, [m.number for m in passage.municipalities], fields["municipalities"],
-                terms.length, terms.terms, terms.weights, terms.counts, terms.positions, terms.heading_terms,
+                self.next_id, doc, passage.passage_id, passage.position, passage.heading or "", passage.text,
+                passage.page, [m.number for m in passage.municipalities],
+                Jsonb([asdict(m) for m in passage.municipalities]), terms.length, terms.terms, terms.weights,
+                terms.counts, terms.positions, terms.heading_terms,
             ))
             self.next_id += 1
         if len(self._passages) >= BATCH_PASSAGES:
@@ -250,15 +259,8 @@ class PostgresWriter:
         conn.execute("DROP TABLE gone")
 
     def _flush_rows(self) -> None:
-        with self.conn.cursor() as cursor:
-            if self._documents:
-                with cursor.copy(f"COPY {S}.documents ({', '.join(DOCUMENT_COLUMNS)}) FROM STDIN") as copy:
-                    for row in self._documents:
-                        copy.write_row(row)
-            if self._passages:
-                with cursor.copy(f"COPY {S}.passages ({', '.join(PASSAGE_COLUMNS)}) FROM STDIN") as copy:
-                    for row in self._passages:
-                        copy.write_row(row)
+        _copy(self.conn, "documents", DOCUMENT_COLUMNS, self._documents)
+        _copy(self.conn, "passages", PASSAGE_COLUMNS, self._passages)
         self._documents, self._passages = [], []
 
     def _count_new_passages(self) -> None:
@@ -274,9 +276,17 @@ class PostgresWriter:
 
     def _write_catalog(self, records: list[FileRecord]) -> None:
         self.conn.execute(f"DELETE FROM {S}.files")
-        with self.conn.cursor() as cursor, cursor.copy(f"COPY {S}.files (source, record) FROM STDIN") as copy:
-            for record in records:
-                copy.write_row((record.source, json.dumps(vars(record), ensure_ascii=False)))
+        _copy(self.conn, "files", FILE_COLUMNS, [(record.source, Jsonb(vars(record))) for record in records])
+
+
+def _copy(conn: psycopg.Connection, table: str, columns: dict[str, str], rows: list[tuple]) -> None:
+    if not rows:
+        return
+    with conn.cursor() as cursor:
+        with cursor.copy(f"COPY {S}.{table} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)") as copy:
+            copy.set_types(list(columns.values()))
+            for row in rows:
+                copy.write_row(row)
 
 
 def _file_record(data: dict) -> FileRecord:
