@@ -25,12 +25,12 @@ from sokbase.indexer import KILL_AT_VARIABLE
 from sokbase.locking import EXIT_BUSY
 from sokbase.models import doc_id_for
 
-from conftest import CORPUS
+from conftest import CORPUS, LAWS
 from pgserver import PASSWORD, free_port, wait_until
 from test_reindex import ANIMALS, write_corpus
 
 STORED = ("passage_id", "doc_id", "position", "text", "heading", "title", "kommune", "year", "doc_type", "page",
-          "source", "url", "date", "conference", "municipalities")
+          "source", "url", "date", "conference", "municipalities", "ocr", "short_title", "section")
 
 
 def run(*args):
@@ -64,7 +64,7 @@ def sources(url, word) -> set[str]:
 def stored_passages(url) -> dict[str, dict]:
     rows = query(url, "SELECT p.passage_id, d.doc_id, p.position, p.text, p.heading, d.title, "
                       "array_to_string(p.kommune, ','), d.year, d.doc_type, p.page, d.source, d.url, d.date, "
-                      "d.conference, p.municipalities FROM sokbase.passages p "
+                      "d.conference, p.municipalities, p.ocr, d.short_title, p.section FROM sokbase.passages p "
                       "JOIN sokbase.documents d ON d.doc = p.doc")
     return {row[0]: dict(zip(STORED, row)) for row in rows}
 
@@ -114,6 +114,17 @@ def test_the_corpus_is_stored_as_the_whoosh_engine_stores_and_counts_it(pg_url, 
         (passages, documents, total), frequencies = statistics(pg_url)[0]
         assert (passages, documents, total) == (37, 5, reader.field_length("content"))
         assert frequencies == {term: reader.doc_frequency("content", term) for term in reader.field_terms("content")}
+
+
+def test_law_paragraphs_and_chapters_are_stored_as_whoosh_indexes_them(pg_url, law_index):
+    assert sokbase.build_index(LAWS, pg_url).exit_code == 0
+    with whoosh_index.open_dir(str(storage.current_generation(law_index))).searcher() as searcher:
+        reader = searcher.reader()
+        for field in ("paragraph", "chapter"):
+            expected = {(term, reader.stored_fields(docnum)["passage_id"])
+                        for term in reader.field_terms(field) for docnum in reader.postings(field, term).all_ids()}
+            stored = set(query(pg_url, f"SELECT {field}, passage_id FROM sokbase.passages WHERE {field} <> ''"))
+            assert stored == expected and len(expected) > 10, field
 
 
 def test_incremental_runs_match_a_full_build_and_keep_the_statistics(tmp_path, pg_server, pg_url):
@@ -307,28 +318,24 @@ def test_stats_and_the_report_work_over_a_unix_socket_url(tmp_path, pg_server, p
         del os.environ["SOKBASE_INDEX"]
 
 
-def test_a_streaming_replica_receives_a_committed_run(tmp_path, pg_server, pg_url):
+def test_a_streaming_replica_receives_a_committed_run(tmp_path, pg_url, pg_replica):
     database = pg_url.rsplit("/", 1)[1]
     corpus = write_corpus(tmp_path / "corpus", ANIMALS)
     sokbase.build_index(corpus, pg_url)
-    replica = pg_server.replica()
-    try:
-        replica_url = replica.url(database)
-        assert query(replica_url, "SELECT pg_is_in_recovery()") == [(True,)]
-        assert wait_until(lambda: sources(replica_url, "elg") == {"b.txt"})
-        write_corpus(corpus, {"b.txt": "rådyr"})
-        report = sokbase.build_index(corpus, pg_url)
-        assert wait_until(lambda: query(replica_url, "SELECT generation FROM sokbase.manifest") == [(2,)])
-        assert report.generation == "gen-000002"
-        assert sources(replica_url, "rådyr") == {"b.txt"} and sources(replica_url, "elg") == set()
-        assert statistics(replica_url)[0] == statistics(pg_url)[0]
-        stats = run("stats", "--index", replica_url, "--json")
-        assert json.loads(stats.output)["generation"] == "gen-000002"
-        # A replica is read-only: an indexer pointed at it says so and changes nothing.
-        refused = run("index", corpus, "--index", replica_url)
-        assert refused.exit_code == 1 and "skrivebeskyttet kopi" in refused.output
-    finally:
-        replica.remove()
+    replica_url = pg_replica.url(database)
+    assert query(replica_url, "SELECT pg_is_in_recovery()") == [(True,)]
+    assert wait_until(lambda: sources(replica_url, "elg") == {"b.txt"})
+    write_corpus(corpus, {"b.txt": "rådyr"})
+    report = sokbase.build_index(corpus, pg_url)
+    assert wait_until(lambda: query(replica_url, "SELECT generation FROM sokbase.manifest") == [(2,)])
+    assert report.generation == "gen-000002"
+    assert sources(replica_url, "rådyr") == {"b.txt"} and sources(replica_url, "elg") == set()
+    assert statistics(replica_url)[0] == statistics(pg_url)[0]
+    stats = run("stats", "--index", replica_url, "--json")
+    assert json.loads(stats.output)["generation"] == "gen-000002"
+    # A replica is read-only: an indexer pointed at it says so and changes nothing.
+    refused = run("index", corpus, "--index", replica_url)
+    assert refused.exit_code == 1 and "skrivebeskyttet kopi" in refused.output
 
 
 @pytest.mark.parametrize("url", ["postgresql://db.example.no/sok", "postgres:///sok?host=/run/postgresql"])

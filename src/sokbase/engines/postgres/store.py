@@ -40,11 +40,13 @@ _POLL_SECONDS = 0.2
 BATCH_PASSAGES = 5000  # rows kept before a COPY: large enough for COPY's speed, small in memory
 
 # Binary COPY: 2.7x faster than text from psycopg (9,620 passages: 1.0 s against 2.7 s).
-DOCUMENT_COLUMNS = {"doc": "int4", "doc_id": "text", "source": "text", "title": "text", "url": "text",
+DOCUMENT_COLUMNS = {"doc": "int4", "doc_id": "text", "source": "text", "title": "text", "short_title": "text",
+                    "url": "text",
                     "doc_type": "text", "date": "text", "year": "int4", "conference": "jsonb",
                     "konferanse": "text[]", "title_terms": "text[]"}
 PASSAGE_COLUMNS = {"id": "int4", "doc": "int4", "passage_id": "text", "position": "int4", "heading": "text",
-                   "text": "text", "page": "int4", "kommune": "text[]", "municipalities": "jsonb", "length": "int4",
+                   "section": "text", "text": "text", "page": "int4", "ocr": "bool", "paragraph": "text",
+                   "chapter": "text", "kommune": "text[]", "municipalities": "jsonb", "length": "int4",
                    "terms": "text[]", "weights": "float4[]", "counts": "int4[]", "positions": "int4[]",
                    "heading_terms": "text[]"}
 FILE_COLUMNS = {"source": "text", "record": "jsonb"}
@@ -64,6 +66,9 @@ class PostgresStore:
     def __init__(self, location: IndexLocation):
         self.where = location
         self.location = str(location)
+        # Indexers may run on several hosts; a folder of OCR results on one of them is no shared cache.
+        # Unchanged files are not read again anyway; --full reads scanned pages again.
+        self.ocr_cache = None
         self._conn: psycopg.Connection | None = None
         self._setup = Setup.UPDATE
 
@@ -200,16 +205,18 @@ class PostgresWriter:
         doc = self.next_doc
         self.next_doc += 1
         conference = document.conference
-        self._documents.append((doc, document.doc_id, document.source, document.title, document.url,
-                                document.doc_type, document.date, passage_fields(document, passages[0])["year"],
+        self._documents.append((doc, document.doc_id, document.source, document.title, document.short_title,
+                                document.url, document.doc_type, document.date,
+                                passage_fields(document, passages[0])["year"],
                                 Jsonb(asdict(conference)) if conference else None, analyzed.konferanse,
                                 analyzed.title_terms))
         for passage, terms in zip(passages, analyzed.passages, strict=True):
+            fields = passage_fields(document, passage)
             self._passages.append((
-                self.next_id, doc, passage.passage_id, passage.position, passage.heading or "", passage.text,
-                passage.page, [m.number for m in passage.municipalities],
-                Jsonb([asdict(m) for m in passage.municipalities]), terms.length, terms.terms, terms.weights,
-                terms.counts, terms.positions, terms.heading_terms,
+                self.next_id, doc, passage.passage_id, passage.position, fields["heading"], passage.section,
+                passage.text, passage.page, passage.ocr, fields["paragraph"], fields["chapter"],
+                [m.number for m in passage.municipalities], Jsonb([asdict(m) for m in passage.municipalities]),
+                terms.length, terms.terms, terms.weights, terms.counts, terms.positions, terms.heading_terms,
             ))
             self.next_id += 1
         if len(self._passages) >= BATCH_PASSAGES:

@@ -49,12 +49,12 @@ class PostgresTerms:
         return DocumentTerms(
             title_terms=self._distinct(self.as_written, document.title),
             konferanse=self._distinct(self.konferanse, conference),
-            passages=[self.passage(document.title, passage) for passage in passages],
+            passages=[self.passage(document, passage) for passage in passages],
         )
 
-    def passage(self, title: str, passage: Passage) -> PassageTerms:
-        return passage_terms(self.content, content(title, passage.heading, passage.text),
-                             self._distinct(self.as_written, passage.heading or ""))
+    def passage(self, document: Document, passage: Passage) -> PassageTerms:
+        value = content(document.title, passage.heading, passage.text, document.short_title)
+        return passage_terms(self.content, value, self._distinct(self.as_written, passage.heading or ""))
 
     @staticmethod
     def _distinct(analyzer, text: str) -> list[str]:
