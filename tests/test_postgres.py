@@ -71,11 +71,42 @@ def stored_passages(url) -> dict[str, dict]:
 
 def statistics(url) -> tuple:
     """The stored statistics, and the same worked out again from the passages: they must agree."""
-    kept = (query(url, "SELECT passages, documents, length FROM sokbase.totals")[0],
-            dict(query(url, "SELECT term, passages FROM sokbase.terms")))
-    counted = (query(url, "SELECT count(*), count(DISTINCT doc), coalesce(sum(length), 0) FROM sokbase.passages")[0],
-               dict(query(url, "SELECT term, count(*) FROM sokbase.passages, unnest(terms) term GROUP BY term")))
+    kept = (query(url, "SELECT passages, documents, length, heading_length, title_length FROM sokbase.totals")[0],
+            {(field, term): n for field, term, n in query(url, "SELECT field, term, passages FROM sokbase.terms")})
+    counted = (
+        query(url, "SELECT count(*), count(DISTINCT p.doc), coalesce(sum(length), 0), coalesce(sum(heading_length), 0), "
+                   "coalesce(sum(title_length), 0) FROM sokbase.passages p JOIN sokbase.documents d ON d.doc = p.doc")[0],
+        {(field, term): n for field, term, n in query(
+            url, "SELECT 'content', term, count(*) FROM sokbase.passages, unnest(terms) term GROUP BY term UNION ALL "
+                 "SELECT 'heading', term, count(*) FROM sokbase.passages, unnest(heading_terms) term GROUP BY term "
+                 "UNION ALL SELECT 'title', term, count(*) FROM sokbase.passages p JOIN sokbase.documents d "
+                 "ON d.doc = p.doc, unnest(d.title_terms) term GROUP BY term")})
     return kept, counted
+
+
+def whoosh_postings(reader, field: str) -> dict[str, dict[str, tuple]]:
+    """passage_id → term → (weight, positions) of one field of a Whoosh index."""
+    postings: dict[str, dict[str, tuple]] = {}
+    for term in reader.field_terms(field):
+        matcher = reader.postings(field, term)
+        while matcher.is_active():
+            passage_id = reader.stored_fields(matcher.id())["passage_id"]
+            postings.setdefault(passage_id, {})[term] = (matcher.weight(), matcher.value_as("positions"))
+            matcher.next()
+    return postings
+
+
+def stored_postings(rows) -> dict[str, tuple[int, dict[str, tuple]]]:
+    """passage_id → (length, term → (weight, positions)) from rows of (passage_id, length, terms,
+    weights, counts, positions) as stored."""
+    found = {}
+    for passage_id, length, terms, weights, counts, positions in rows:
+        flat, terms_found = iter(positions), {}
+        # real is float4, as Whoosh keeps a weight; psycopg reads it as the shortest decimal (0.2)
+        for term, weight, count in zip(terms, array("f", weights), counts):
+            terms_found[term] = (weight, [next(flat) for _ in range(count)])
+        found[passage_id] = (length, terms_found)
+    return found
 
 
 def test_the_corpus_is_stored_as_the_whoosh_engine_stores_and_counts_it(pg_url, corpus_index):
@@ -87,13 +118,6 @@ def test_the_corpus_is_stored_as_the_whoosh_engine_stores_and_counts_it(pg_url, 
     with whoosh.searcher() as searcher:
         reader = searcher.reader()
         expected = {fields["passage_id"]: (docnum, fields) for docnum, fields in enumerate(reader.all_stored_fields())}
-        postings: dict[str, dict[str, tuple]] = {}
-        for term in reader.field_terms("content"):
-            matcher = reader.postings("content", term)
-            while matcher.is_active():
-                passage_id = reader.stored_fields(matcher.id())["passage_id"]
-                postings.setdefault(passage_id, {})[term] = (matcher.weight(), matcher.value_as("positions"))
-                matcher.next()
         stored = stored_passages(pg_url)
         assert set(stored) == set(expected) and report.passages == len(expected) == 37
         for passage_id, (docnum, fields) in expected.items():
@@ -101,19 +125,25 @@ def test_the_corpus_is_stored_as_the_whoosh_engine_stores_and_counts_it(pg_url, 
                        for name in ("conference", "municipalities")}  # jsonb orders the keys its own way
             assert stored[passage_id] == {name: fields.get(name) for name in STORED} | as_json, passage_id
 
-        rows = query(pg_url, "SELECT passage_id, length, terms, weights, counts, positions FROM sokbase.passages")
-        for passage_id, length, terms, weights, counts, positions in rows:
-            found, flat = {}, iter(positions)
-            # real is float4, as Whoosh keeps a weight; psycopg reads it as the shortest decimal (0.2)
-            for term, weight, count in zip(terms, array("f", weights), counts):
-                found[term] = (weight, [next(flat) for _ in range(count)])
-            assert found == postings[passage_id], passage_id
-            docnum = expected[passage_id][0]
-            # Whoosh keeps a passage's length in one byte; the total it keeps exactly.
-            assert byte_to_length(length_to_byte(length)) == reader.doc_field_length(docnum, "content")
-        (passages, documents, total), frequencies = statistics(pg_url)[0]
-        assert (passages, documents, total) == (37, 5, reader.field_length("content"))
-        assert frequencies == {term: reader.doc_frequency("content", term) for term in reader.field_terms("content")}
+        fields = {
+            "content": "SELECT passage_id, length, terms, weights, counts, positions FROM sokbase.passages",
+            "heading": "SELECT passage_id, heading_length, heading_terms, heading_counts, heading_counts, "
+                       "heading_positions FROM sokbase.passages",
+            "title": "SELECT p.passage_id, title_length, title_terms, title_counts, title_counts, title_positions "
+                     "FROM sokbase.passages p JOIN sokbase.documents d ON d.doc = p.doc",
+        }
+        (passages, documents, *lengths), frequencies = statistics(pg_url)[0]
+        assert (passages, documents) == (37, 5)
+        for (field, sql), total in zip(fields.items(), lengths):
+            postings = whoosh_postings(reader, field)
+            for passage_id, (length, found) in stored_postings(query(pg_url, sql)).items():
+                assert found == postings.get(passage_id, {}), (field, passage_id)
+                # Whoosh keeps a passage's length in one byte; the total it keeps exactly.
+                docnum = expected[passage_id][0]
+                assert byte_to_length(length_to_byte(length)) == reader.doc_field_length(docnum, field), field
+            assert total == reader.field_length(field), field
+            assert {term: n for (f, term), n in frequencies.items() if f == field} == \
+                {term: reader.doc_frequency(field, term) for term in reader.field_terms(field)}, field
 
 
 def test_law_paragraphs_and_chapters_are_stored_as_whoosh_indexes_them(pg_url, law_index):

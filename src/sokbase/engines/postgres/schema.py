@@ -8,9 +8,11 @@ sokbase.passages   one row per passage: stored fields, and the content field's a
                    parallel arrays: terms (distinct), weights (summed boosts: title 0.2, heading 0.3,
                    body 1.0 per occurrence, what BM25 takes as term frequency), counts (occurrences)
                    and positions (all of them, term after term); length is the field length Whoosh
-                   counts (every unstopped token, compound parts and folded forms included)
-sokbase.terms      per term, the passages that hold it (BM25's document frequency)
-sokbase.totals     one row: live passages, documents and the sum of their lengths
+                   counts (every unstopped token, compound parts and folded forms included); the
+                   heading field the same way (heading_*; every boost 1, so weights are the counts)
+sokbase.documents  ... and the title field (title_*), which Whoosh posts with every passage
+sokbase.terms      per field and term, the passages that hold it (BM25's document frequency)
+sokbase.totals     one row: live passages, documents and the sums of their field lengths
 
 The statistics are kept by the indexer in the transaction that changes the passages.
 """
@@ -64,7 +66,10 @@ CREATE TABLE {SCHEMA}.documents (
     year integer,
     conference jsonb,
     konferanse text[] NOT NULL,
-    title_terms text[] NOT NULL
+    title_length integer NOT NULL,
+    title_terms text[] NOT NULL,
+    title_counts integer[] NOT NULL,
+    title_positions integer[] NOT NULL
 );
 CREATE TABLE {SCHEMA}.passages (
     id integer PRIMARY KEY,
@@ -85,24 +90,31 @@ CREATE TABLE {SCHEMA}.passages (
     weights real[] NOT NULL,
     counts integer[] NOT NULL,
     positions integer[] NOT NULL,
-    heading_terms text[] NOT NULL
+    heading_length integer NOT NULL,
+    heading_terms text[] NOT NULL,
+    heading_counts integer[] NOT NULL,
+    heading_positions integer[] NOT NULL
 );
 CREATE TABLE {SCHEMA}.terms (
-    term text PRIMARY KEY,
-    passages integer NOT NULL
+    field text NOT NULL,
+    term text NOT NULL,
+    passages integer NOT NULL,
+    PRIMARY KEY (field, term)
 );
 CREATE TABLE {SCHEMA}.totals (
     only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
     passages bigint NOT NULL,
     documents bigint NOT NULL,
-    length bigint NOT NULL
+    length bigint NOT NULL,
+    heading_length bigint NOT NULL,
+    title_length bigint NOT NULL
 );
 CREATE TABLE {SCHEMA}.writer (
     only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
     holder text NOT NULL,
     started timestamptz NOT NULL DEFAULT now()
 );
-INSERT INTO {SCHEMA}.totals VALUES (true, 0, 0, 0);
+INSERT INTO {SCHEMA}.totals VALUES (true, 0, 0, 0, 0, 0);
 """
 
 # Built after a first load rather than row by row during it.
@@ -116,6 +128,8 @@ INDEXES = {
     "documents_year": f"CREATE INDEX documents_year ON {SCHEMA}.documents (year)",
     "documents_doc_type": f"CREATE INDEX documents_doc_type ON {SCHEMA}.documents (doc_type)",
     "documents_konferanse": f"CREATE INDEX documents_konferanse ON {SCHEMA}.documents USING gin (konferanse)",
+    # Prefix searches (område*) over the vocabulary, whatever the database's collation.
+    "terms_prefix": f"CREATE INDEX terms_prefix ON {SCHEMA}.terms (field, term text_pattern_ops)",
     "documents_title_terms": f"CREATE INDEX documents_title_terms ON {SCHEMA}.documents USING gin (title_terms)",
 }
 

@@ -28,7 +28,7 @@ from ..location import IndexLocation
 from ..store import LiveIndex, checkpoint, passage_fields
 from . import schema
 from .connection import DatabaseError, connect, lost_connection
-from .terms import DocumentTerms, PostgresTerms
+from .terms import DocumentTerms, FieldTerms, PostgresTerms
 
 log = logging.getLogger(__name__)
 
@@ -43,12 +43,14 @@ BATCH_PASSAGES = 5000  # rows kept before a COPY: large enough for COPY's speed,
 DOCUMENT_COLUMNS = {"doc": "int4", "doc_id": "text", "source": "text", "title": "text", "short_title": "text",
                     "url": "text",
                     "doc_type": "text", "date": "text", "year": "int4", "conference": "jsonb",
-                    "konferanse": "text[]", "title_terms": "text[]"}
+                    "konferanse": "text[]", "title_length": "int4", "title_terms": "text[]",
+                    "title_counts": "int4[]", "title_positions": "int4[]"}
 PASSAGE_COLUMNS = {"id": "int4", "doc": "int4", "passage_id": "text", "position": "int4", "heading": "text",
                    "section": "text", "text": "text", "page": "int4", "ocr": "bool", "paragraph": "text",
                    "chapter": "text", "kommune": "text[]", "municipalities": "jsonb", "length": "int4",
                    "terms": "text[]", "weights": "float4[]", "counts": "int4[]", "positions": "int4[]",
-                   "heading_terms": "text[]"}
+                   "heading_length": "int4", "heading_terms": "text[]", "heading_counts": "int4[]",
+                   "heading_positions": "int4[]"}
 FILE_COLUMNS = {"source": "text", "record": "jsonb"}
 
 def generation_name(number: int) -> str:
@@ -209,14 +211,15 @@ class PostgresWriter:
                                 document.url, document.doc_type, document.date,
                                 passage_fields(document, passages[0])["year"],
                                 Jsonb(asdict(conference)) if conference else None, analyzed.konferanse,
-                                analyzed.title_terms))
+                                *_arrays(analyzed.title)))
         for passage, terms in zip(passages, analyzed.passages, strict=True):
             fields = passage_fields(document, passage)
             self._passages.append((
                 self.next_id, doc, passage.passage_id, passage.position, fields["heading"], passage.section,
                 passage.text, passage.page, passage.ocr, fields["paragraph"], fields["chapter"],
                 [m.number for m in passage.municipalities], Jsonb([asdict(m) for m in passage.municipalities]),
-                terms.length, terms.terms, terms.weights, terms.counts, terms.positions, terms.heading_terms,
+                terms.content.length, terms.content.terms, terms.content.weights, terms.content.counts,
+                terms.content.positions, *_arrays(terms.heading),
             ))
             self.next_id += 1
         if len(self._passages) >= BATCH_PASSAGES:
@@ -254,15 +257,17 @@ class PostgresWriter:
             return
         doc_ids, self._deletes = self._deletes, []
         conn = self.conn
-        conn.execute(f"CREATE TEMP TABLE gone ON COMMIT DROP AS SELECT p.id, p.terms, p.length "
-                     f"FROM {S}.passages p JOIN {S}.documents d ON d.doc = p.doc WHERE d.doc_id = ANY(%s)", (doc_ids,))
-        conn.execute(f"WITH counted AS (SELECT term, count(*) AS n FROM gone, unnest(gone.terms) AS term GROUP BY term) "
-                     f"UPDATE {S}.terms t SET passages = t.passages - counted.n FROM counted WHERE t.term = counted.term")
-        conn.execute(f"DELETE FROM {S}.terms WHERE passages <= 0 AND term IN (SELECT unnest(terms) FROM gone)")
+        conn.execute(f"CREATE TEMP TABLE gone ON COMMIT DROP AS SELECT p.doc, p.terms, p.heading_terms, p.length, "
+                     f"p.heading_length, d.title_length FROM {S}.passages p JOIN {S}.documents d ON d.doc = p.doc "
+                     "WHERE d.doc_id = ANY(%s)", (doc_ids,))
+        conn.execute(f"WITH counted AS ({_COUNTED.format(source='gone')}) UPDATE {S}.terms t "
+                     "SET passages = t.passages - counted.n FROM counted "
+                     "WHERE t.field = counted.field AND t.term = counted.term")
+        conn.execute(f"DELETE FROM {S}.terms WHERE passages <= 0")
         documents = conn.execute(f"DELETE FROM {S}.documents WHERE doc_id = ANY(%s)", (doc_ids,)).rowcount
-        conn.execute(f"UPDATE {S}.totals t SET passages = t.passages - g.n, length = t.length - g.total, "
-                     f"documents = t.documents - %s FROM (SELECT count(*) AS n, coalesce(sum(length), 0) AS total "
-                     "FROM gone) g", (documents,))
+        conn.execute(f"UPDATE {S}.totals t SET passages = t.passages - g.n, length = t.length - g.content, "
+                     "heading_length = t.heading_length - g.heading, title_length = t.title_length - g.title, "
+                     f"documents = t.documents - %s FROM ({_TOTALS.format(source='gone')}) g", (documents,))
         conn.execute("DROP TABLE gone")
 
     def _flush_rows(self) -> None:
@@ -272,14 +277,15 @@ class PostgresWriter:
 
     def _count_new_passages(self) -> None:
         conn = self.conn
-        conn.execute(
-            f"INSERT INTO {S}.terms (term, passages) SELECT term, count(*) FROM {S}.passages, unnest(terms) AS term "
-            f"WHERE id >= %s GROUP BY term ON CONFLICT (term) DO UPDATE SET passages = {S}.terms.passages + "
-            "EXCLUDED.passages", (self.first_new_id,))
-        conn.execute(
-            f"UPDATE {S}.totals t SET passages = t.passages + g.n, length = t.length + g.total, "
-            f"documents = t.documents + g.docs FROM (SELECT count(*) AS n, coalesce(sum(length), 0) AS total, "
-            f"count(DISTINCT doc) AS docs FROM {S}.passages WHERE id >= %s) g", (self.first_new_id,))
+        conn.execute(f"CREATE TEMP TABLE added ON COMMIT DROP AS SELECT p.doc, p.terms, p.heading_terms, p.length, "
+                     f"p.heading_length, d.title_length FROM {S}.passages p JOIN {S}.documents d ON d.doc = p.doc "
+                     "WHERE p.id >= %s", (self.first_new_id,))
+        conn.execute(f"INSERT INTO {S}.terms (field, term, passages) {_COUNTED.format(source='added')} "
+                     f"ON CONFLICT (field, term) DO UPDATE SET passages = {S}.terms.passages + EXCLUDED.passages")
+        conn.execute(f"UPDATE {S}.totals t SET passages = t.passages + g.n, length = t.length + g.content, "
+                     "heading_length = t.heading_length + g.heading, title_length = t.title_length + g.title, "
+                     f"documents = t.documents + g.documents FROM ({_TOTALS.format(source='added')}) g")
+        conn.execute("DROP TABLE added")
 
     def _write_catalog(self, records: list[FileRecord]) -> None:
         self.conn.execute(f"DELETE FROM {S}.files")
@@ -294,6 +300,24 @@ def _copy(conn: psycopg.Connection, table: str, columns: dict[str, str], rows: l
             copy.set_types(list(columns.values()))
             for row in rows:
                 copy.write_row(row)
+
+
+# Passages per (field, term) among the rows of a temporary table of passages (gone or added); the
+# title is posted with every passage of its document, as Whoosh posts it.
+_COUNTED = f"""
+SELECT 'content' AS field, term, count(*) AS n FROM {{source}}, unnest({{source}}.terms) AS term GROUP BY term
+UNION ALL
+SELECT 'heading', term, count(*) FROM {{source}}, unnest({{source}}.heading_terms) AS term GROUP BY term
+UNION ALL
+SELECT 'title', term, sum(per_doc.n) FROM (SELECT doc, count(*) AS n FROM {{source}} GROUP BY doc) per_doc
+  JOIN {S}.documents d ON d.doc = per_doc.doc, unnest(d.title_terms) AS term GROUP BY term"""
+_TOTALS = """SELECT count(*) AS n, count(DISTINCT doc) AS documents, coalesce(sum(length), 0) AS content,
+  coalesce(sum(heading_length), 0) AS heading, coalesce(sum(title_length), 0) AS title FROM {source}"""
+
+
+def _arrays(field: FieldTerms) -> tuple:
+    """A heading or title as stored: length, terms, counts, positions (its weights are its counts)."""
+    return field.length, field.terms, field.counts, field.positions
 
 
 def _file_record(data: dict) -> FileRecord:

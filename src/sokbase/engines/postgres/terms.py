@@ -17,19 +17,26 @@ from ...schema import content
 
 
 @dataclass(frozen=True)
-class PassageTerms:
+class FieldTerms:
+    """One field of one passage (or a document's title), as Whoosh would post it."""
+
     length: int
     terms: list[str]  # distinct, in the order they first occur
-    weights: list[float]  # summed boost per term
+    weights: list[float]  # summed boost per term (for heading and title, boosts are 1: the counts)
     counts: list[int]  # occurrences per term
     positions: list[int]  # every term's positions, term after term (counts says how many each)
-    heading_terms: list[str]  # the heading as `overskrift:` searches it (distinct terms)
+
+
+@dataclass(frozen=True)
+class PassageTerms:
+    content: FieldTerms
+    heading: FieldTerms  # as `overskrift:` searches it (the as-written analyzer)
 
 
 @dataclass(frozen=True)
 class DocumentTerms:
-    title_terms: list[str]  # the title as `tittel:` searches it
-    konferanse: list[str]  # the conference name as --konferanse filters it
+    title: FieldTerms  # as `tittel:` searches it; Whoosh posts it with every passage of the document
+    konferanse: list[str]  # the conference name as --konferanse filters it (distinct terms)
     passages: list[PassageTerms]
 
 
@@ -46,23 +53,19 @@ class PostgresTerms:
 
     def __call__(self, document: Document, passages: list[Passage]) -> DocumentTerms:
         conference = document.conference.name if document.conference else ""
+        tokens = self.konferanse(conference, mode="index", positions=True) if conference else ()  # as TEXT.index
         return DocumentTerms(
-            title_terms=self._distinct(self.as_written, document.title),
-            konferanse=self._distinct(self.konferanse, conference),
+            title=field_terms(self.as_written, document.title),
+            konferanse=list(dict.fromkeys(token.text for token in tokens if not token.stopped)),
             passages=[self.passage(document, passage) for passage in passages],
         )
 
     def passage(self, document: Document, passage: Passage) -> PassageTerms:
         value = content(document.title, passage.heading, passage.text, document.short_title)
-        return passage_terms(self.content, value, self._distinct(self.as_written, passage.heading or ""))
-
-    @staticmethod
-    def _distinct(analyzer, text: str) -> list[str]:
-        tokens = analyzer(text, mode="index", positions=True) if text else ()  # as Whoosh's TEXT.index
-        return list(dict.fromkeys(token.text for token in tokens if not token.stopped))
+        return PassageTerms(field_terms(self.content, value), field_terms(self.as_written, passage.heading or ""))
 
 
-def passage_terms(analyzer, value: str, heading_terms: list[str] = ()) -> PassageTerms:
+def field_terms(analyzer, value: str) -> FieldTerms:
     positions: dict[str, list[int]] = {}
     weights: dict[str, float] = {}
     for token in analyzer(value, mode="index", positions=True, boosts=True):
@@ -71,11 +74,10 @@ def passage_terms(analyzer, value: str, heading_terms: list[str] = ()) -> Passag
         positions.setdefault(token.text, []).append(token.pos)
         weights[token.text] = weights.get(token.text, 0.0) + token.boost
     terms = list(positions)
-    return PassageTerms(
+    return FieldTerms(
         length=sum(len(found) for found in positions.values()),
         terms=terms,
         weights=[weights[term] for term in terms],
         counts=[len(positions[term]) for term in terms],
         positions=[position for term in terms for position in positions[term]],
-        heading_terms=list(heading_terms),
     )
