@@ -325,7 +325,7 @@ def test_passwords_are_hidden_wherever_a_location_is_shown():
     assert location_of("postgres://db/sok").is_postgres and not location_of("index").is_postgres
 
 
-def test_stats_and_the_report_work_over_a_unix_socket_url(tmp_path, pg_server, pg_url):
+def test_stats_and_the_report_work_over_a_unix_socket_url(tmp_path, pg_server, pg_url, monkeypatch):
     corpus = write_corpus(tmp_path / "corpus", ANIMALS)
     database = pg_url.rsplit("/", 1)[1]
     socket_url = pg_server.socket_url(database)
@@ -341,11 +341,8 @@ def test_stats_and_the_report_work_over_a_unix_socket_url(tmp_path, pg_server, p
     data = json.loads(run("stats", "--index", pg_url, "--json").output)
     assert (data["documents"], data["passages"], data["generation"]) == (4, 4, "gen-000001")
 
-    os.environ["SOKBASE_INDEX"] = pg_url
-    try:
-        assert "4 dokumenter" in run("index", corpus).output  # the environment names the database
-    finally:
-        del os.environ["SOKBASE_INDEX"]
+    monkeypatch.setenv("SOKBASE_INDEX", pg_url)
+    assert "4 dokumenter" in run("index", corpus).output  # the environment names the database
 
 
 def test_a_streaming_replica_receives_a_committed_run(tmp_path, pg_url, pg_replica):

@@ -117,6 +117,7 @@ def index_command(corpus: Path, index_dir: Path, full: bool, wait: float, jobs: 
       sokbase index
       sokbase index ~/dokumenter/omradesatsinger --index /srv/sokbase/index
       sokbase index /srv/dokumenter --wait 3600 --report /var/log/sokbase.json
+      sokbase index /srv/dokumenter --index postgresql://sokbase@db.example.no/sokbase
 
     \b
     Avslutningskoder: 0 alt indeksert, 3 noen filer feilet,
