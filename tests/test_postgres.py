@@ -279,6 +279,7 @@ def test_a_database_of_another_version_or_application_is_refused(tmp_path, pg_ur
         assert len(result.output.strip().splitlines()) == 1 and PASSWORD not in result.output
     rebuilt = run("index", corpus, "--index", pg_url, "--full")
     assert rebuilt.exit_code == 0, rebuilt.output
+    assert "avbrutt" not in rebuilt.output  # the refused runs ended; none was cut off
     assert query(pg_url, "SELECT format FROM sokbase.version") == [(FORMAT,)]
     assert sources(pg_url, "ekorn") == {"a.txt"}
 

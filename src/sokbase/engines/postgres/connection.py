@@ -58,14 +58,13 @@ def connection_error(location: IndexLocation, error: Exception) -> SokbaseError:
     return DatabaseError(f"Fikk ikke kontakt med PostgreSQL i {where} ({reason}).")
 
 
-def lost_connection(location: IndexLocation, error: Exception) -> SokbaseError:
-    """The connection broke or a statement failed mid-run: nothing of the run was committed."""
+def lost_connection(location: IndexLocation, error: Exception, reading: bool = False) -> SokbaseError:
+    """The connection broke or a statement failed: nothing of a run was committed."""
     reason = _libpq_reason(location, error)
+    after = "" if reading else " Ingenting fra denne kjøringen er lagret; den forrige indeksen brukes fortsatt."
     if isinstance(error, psycopg.OperationalError):
-        return DatabaseError(f"Forbindelsen til PostgreSQL i {location} ble brutt ({reason}). "
-                             "Ingenting fra denne kjøringen er lagret; den forrige indeksen brukes fortsatt.")
-    return DatabaseError(f"PostgreSQL avviste en operasjon i {location} ({reason}). "
-                         "Ingenting fra denne kjøringen er lagret; den forrige indeksen brukes fortsatt.")
+        return DatabaseError(f"Forbindelsen til PostgreSQL i {location} ble brutt ({reason}).{after}")
+    return DatabaseError(f"PostgreSQL avviste en operasjon i {location} ({reason}).{after}")
 
 
 def _libpq_reason(location: IndexLocation, error: Exception) -> str:

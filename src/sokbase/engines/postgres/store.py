@@ -83,8 +83,10 @@ class PostgresStore:
                                     "indekser mot primærtjeneren.")
             self._acquire(wait)
             notices = self._mark_writer()
-            yield notices
-            self._unmark_writer()
+            try:
+                yield notices
+            finally:
+                self._unmark_writer()
         except psycopg.Error as error:
             raise lost_connection(self.where, error) from None
         finally:
@@ -120,10 +122,13 @@ class PostgresStore:
     def manifest(self) -> tuple[str, Manifest]:
         """The live generation and its manifest, for `sokbase stats`."""
         with connect(self.where, "sokbase") as conn:
-            found = schema.state(conn, self.location)
-            if found is not None and found != schema.FORMAT:
-                raise schema.outdated(self.location, found)
-            row = conn.execute(f"SELECT generation, manifest FROM {S}.manifest").fetchone() if found else None
+            try:
+                found = schema.state(conn, self.location)
+                row = conn.execute(f"SELECT generation, manifest FROM {S}.manifest").fetchone() if found else None
+            except psycopg.Error as error:
+                raise lost_connection(self.where, error, reading=True) from None
+        if found is not None and found != schema.FORMAT:
+            raise schema.outdated(self.location, found)
         if row is None:
             raise IndexMissingError(f"Fant ingen sokbase-indeks i databasen {self.location}. "
                                     f"Bygg den med `sokbase index KATALOG --index {self.location}`.")
@@ -159,8 +164,12 @@ class PostgresStore:
                 "fullførte kjøringen la den."] if left else []
 
     def _unmark_writer(self) -> None:
-        if schema.state(self._conn, self.location) == schema.FORMAT:
-            self._conn.execute(f"DELETE FROM {S}.writer")
+        """After a run that ended, well or with an error; not after a lost connection or kill -9."""
+        try:
+            if schema.state(self._conn, self.location) == schema.FORMAT:
+                self._conn.execute(f"DELETE FROM {S}.writer")
+        except psycopg.Error:
+            pass  # the connection is gone: the note stays, and the next run says a run was cut off
 
 
 class PostgresWriter:
