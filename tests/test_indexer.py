@@ -112,3 +112,19 @@ def test_a_word_only_in_a_title_is_suggested_as_the_title_writes_it(tmp_path):
     sokbase.build_index(corpus, tmp_path / "index")
     with sokbase.open_index(tmp_path / "index") as index:
         assert index.search("saksnotatt").suggestions == ["saksnotat"]
+
+
+def test_a_file_moved_onto_a_removed_files_path_takes_its_place(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(NOTAT, encoding="utf-8")
+    (corpus / "b.txt").write_text(NOTAT.replace("bostøtte", "barnevern"), encoding="utf-8")
+    index_dir = tmp_path / "index"
+    sokbase.build_index(corpus, index_dir)
+    (corpus / "b.txt").unlink()
+    (corpus / "a.txt").rename(corpus / "b.txt")
+    report = sokbase.build_index(corpus, index_dir)
+    assert (report.renamed, report.removed, report.documents) == (1, 1, 1)
+    with sokbase.open_index(index_dir) as index:
+        assert [hit.source for hit in index.search("bostøtte").hits] == ["b.txt"]
+        assert index.search("barnevern").hits == []  # before, the replaced file's passages stayed
