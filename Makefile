@@ -43,7 +43,8 @@ $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
 bench: $(VENV)/.installed-bench bytecode
 	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
 
-# Ranking quality on NorQuAD (val) and the domain queries, for every analyzer (docs/evaluation.md).
+# Ranking quality on NorQuAD (val), the domain queries and the laws, for every analyzer and the bm25s
+# baseline (docs/evaluation.md). Indexes are kept in .eval-cache/, keyed by content and sokbase's code.
 eval: $(VENV)/.installed-test
 	$(BIN)/python scripts/evaluate.py
 
@@ -57,6 +58,6 @@ corpus: $(VENV)/.installed-test
 	$(BIN)/python scripts/build_corpus.py
 
 clean:
-	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache
+	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .eval-cache
 	find src tests scripts -name __pycache__ -type d -prune -exec rm -rf {} +
 	if [ -d index ]; then find index -mindepth 1 -maxdepth 1 ! -name README.md -exec rm -rf {} +; fi
