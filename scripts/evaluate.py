@@ -33,6 +33,7 @@ import hashlib
 import importlib.metadata
 import json
 import math
+import os
 import re
 import shutil
 import statistics
@@ -80,6 +81,7 @@ _SYNTAX = re.compile(r"[\"()\[\]{}*?:^~+]|(?<!\S)-|\b(?:AND|OR|NOT|ANDNOT|OG|ELL
 # "§ 8 A-1": the number as the heading writes it, a letter only where it stands alone ("§ 5 første ledd" is § 5).
 _PARAGRAPH = re.compile(r"§+\s*(\d+(?:\s?[A-Za-z](?=-)|\s?[A-Z](?![\wæøå]))?(?:-\d+[A-Z]?)*(?:\s?[a-z])?)(?![\wæøå])")
 _BUILT = "eval-built.json"
+_BUILDING = ".building-"
 
 
 @dataclass
@@ -268,22 +270,43 @@ def missing_judged_keys(queries: list[LawQuery], passages: list[Ranked]) -> list
 
 def index_for(dataset: str, name: str, options: AnalysisOptions, corpus: Path, corpus_digest: str, root: Path) -> Built:
     """The index of `corpus` with `options` under `root`, built unless an earlier run left the same one there."""
-    folder = root / dataset / re.sub(r"\W+", "-", name).strip("-")
-    key = _digest([corpus_digest, FORMAT, source_digest(), repr(options), _engine_versions()])[:24]
-    target = folder / key
+    folder = root / dataset / _digest([repr(options)])[:12]
+    target = folder / _digest([corpus_digest, FORMAT, source_digest(), repr(options), _engine_versions()])[:24]
     if (target / _BUILT).exists():
         return Built(name, target, json.loads((target / _BUILT).read_text())["index_seconds"], cached=True)
-    shutil.rmtree(folder, ignore_errors=True)  # older builds of this analyzer, for other code or data
-    staging = folder / f"{key}.building"
+    staging = folder / f"{target.name}{_BUILDING}{os.getpid()}"
     started = time.perf_counter()
     with analysis_for_new_indexes(options):
         report = sokbase.build_index(corpus, staging, full=True)
     seconds = round(time.perf_counter() - started, 2)
     if report.documents == 0:
         raise SystemExit(f"nothing indexed from {corpus}")
-    (staging / _BUILT).write_text(json.dumps({"index_seconds": seconds, "format": FORMAT}))
-    staging.rename(target)
+    (staging / _BUILT).write_text(json.dumps({"analyzer": name, "options": repr(options), "index_seconds": seconds}))
+    try:
+        staging.rename(target)
+    except OSError:  # another run finished the same build first
+        shutil.rmtree(staging)
+    _prune(folder, keep=target)
     return Built(name, target, seconds, cached=False)
+
+
+def _prune(folder: Path, keep: Path) -> None:
+    """Remove the builds of this analyzer for other code or data, and what interrupted runs left behind,
+    but not a build another run is making now."""
+    for path in folder.iterdir():
+        pid = path.name.partition(_BUILDING)[2]
+        if path != keep and not (pid and _running(int(pid))):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, another user's
+        pass
+    return True
 
 
 def corpus_digest(corpus: Path) -> str:
