@@ -32,6 +32,7 @@ import argparse
 import hashlib
 import importlib.metadata
 import json
+import logging
 import math
 import os
 import re
@@ -255,7 +256,7 @@ def law_ndcg(ranked: list[Ranked], judged: dict[str, int]) -> float:
     return ndcg(first_gains([law_of(hit.source) for hit in ranked], grades), grades.values())
 
 
-def first_relevant(keys: list[str | None], judged: dict[str, int] | set[str]) -> int | None:
+def first_relevant(keys: list[str | None], judged: dict[str, int]) -> int | None:
     return next((rank for rank, key in enumerate(keys, start=1) if key in judged), None)
 
 
@@ -281,6 +282,10 @@ def index_for(dataset: str, name: str, options: AnalysisOptions, corpus: Path, c
     seconds = round(time.perf_counter() - started, 2)
     if report.documents == 0:
         raise SystemExit(f"nothing indexed from {corpus}")
+    if report.failures:
+        first = report.failures[0]
+        print(f"{dataset}, {name}: {len(report.failures)} of {report.files} files not indexed "
+              f"({first.source}: {first.reason}, …)", file=sys.stderr)
     (staging / _BUILT).write_text(json.dumps({"analyzer": name, "options": repr(options), "index_seconds": seconds}))
     try:
         staging.rename(target)
@@ -584,6 +589,7 @@ def _cache_note(figures: list) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     args = _arguments(argv)
+    logging.basicConfig(level=logging.ERROR)  # index_for sums up the files a build could not read
     analyzers = _select(args.analyzer)
     per_query = args.per_query.open("w", encoding="utf-8") if args.per_query else None
     sink = (lambda record: per_query.write(json.dumps(record, ensure_ascii=False) + "\n")) if per_query else None
