@@ -51,7 +51,6 @@ import sokbase
 from sokbase.analysis import PRESETS, SNOWBALL_STOP_WORDS, AnalysisOptions
 from sokbase.discover import find_files
 from sokbase.errors import SokbaseError
-from sokbase.models import doc_id_for
 from sokbase.schema import FORMAT, analysis_for_new_indexes, content
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -133,7 +132,6 @@ class Ranked:
     """A passage as a system returns it and as every figure reads it."""
 
     source: str
-    title: str
     heading: str | None
     text: str
 
@@ -316,8 +314,8 @@ def _running(pid: int) -> bool:
 
 def corpus_digest(corpus: Path) -> str:
     """A hash of every file sokbase would index under `corpus`: its path and its bytes."""
-    parts = [part for path in find_files(corpus) for part in (path.relative_to(corpus).as_posix().encode(), path.read_bytes())]
-    return _digest(parts)
+    files = find_files(corpus)
+    return _digest([part for path in files for part in (path.relative_to(corpus).as_posix(), path.read_bytes())])
 
 
 @lru_cache(maxsize=1)
@@ -345,16 +343,18 @@ def build_all(dataset: str, corpus: Path, analyzers: dict[str, AnalysisOptions],
     return [index_for(dataset, name, options, corpus, digest, root) for name, options in analyzers.items()]
 
 
-def indexed_passages(index_dir: Path, corpus: Path) -> list[Ranked]:
-    """Every passage of the index as sokbase stored it, read back through its own document view."""
+def indexed_passages(index_dir: Path) -> list[tuple[Ranked, str]]:
+    """Every passage of the index as sokbase stored it, with the value its content field was given
+    (title and short title, heading, text: what the indexer rebuilds a kept passage from)."""
     with sokbase.open_index(index_dir) as index:
-        views = (index.document(doc_id_for(path.relative_to(corpus).as_posix())) for path in find_files(corpus))
-        return [
-            Ranked(view.info.source, view.info.title, marked.passage.heading, marked.passage.text)
-            for view in views
-            if view is not None
-            for marked in view.passages
-        ]
+        engine = index.engine
+        stored = [f for doc in engine.documents() for f in engine.stored(engine.document_keys(doc["doc_id"]))]
+    stored.sort(key=lambda f: (f["source"], f["position"]))
+    return [
+        (Ranked(f["source"], f.get("heading") or None, f["text"]),
+         content(f.get("title") or "", f.get("heading"), f["text"], f.get("short_title")))
+        for f in stored
+    ]
 
 
 # ---------------------------------------------------------------- the systems
@@ -368,15 +368,16 @@ class Bm25Baseline:
 
     TOKENS = r"(?u)\b\w+\b"
 
-    def __init__(self, passages: list[Ranked]):
+    def __init__(self, passages: list[tuple[Ranked, str]]):
+        """`passages`: each passage with the text to index for it."""
         import bm25s
         import Stemmer
 
-        self._bm25s, self._stemmer, self.passages = bm25s, Stemmer.Stemmer("norwegian"), passages
+        self._bm25s, self._stemmer = bm25s, Stemmer.Stemmer("norwegian")
+        self.passages = [passage for passage, _ in passages]
         started = time.perf_counter()
         self._retriever = bm25s.BM25()
-        texts = [content(p.title, p.heading, p.text) for p in passages]
-        self._retriever.index(self._tokenize(texts, return_ids=True), show_progress=False)
+        self._retriever.index(self._tokenize([text for _, text in passages], return_ids=True), show_progress=False)
         self.index_seconds = round(time.perf_counter() - started, 2)
 
     def _tokenize(self, texts: list[str], return_ids: bool):
@@ -407,7 +408,8 @@ def _answer(search: Search, text: str) -> Answer:
     return Answer(ranked, time.perf_counter() - started)
 
 
-def answers_of(built: list[Built], passages: list[Ranked] | None, texts: list[str]) -> Iterator[tuple[Built, list[Answer]]]:
+def answers_of(built: list[Built], passages: list[tuple[Ranked, str]] | None,
+               texts: list[str]) -> Iterator[tuple[Built, list[Answer]]]:
     """Each built index's answers to `texts`, then (given its passages) the baseline's."""
     for one in built:
         with sokbase.open_index(one.index_dir) as index:
@@ -418,7 +420,7 @@ def answers_of(built: list[Built], passages: list[Ranked] | None, texts: list[st
 
 
 def _ranked(hit) -> Ranked:
-    return Ranked(hit.source, hit.title, hit.heading, hit.text)
+    return Ranked(hit.source, hit.heading, hit.text)
 
 
 # ---------------------------------------------------------------- NorQuAD and the domain set
@@ -437,7 +439,7 @@ def run(dataset: str, analyzers: dict[str, AnalysisOptions], split: str = "val",
         else:
             corpus, questions = ROOT / "corpus", domain_questions()
         built = build_all(dataset, corpus, analyzers, cache or workdir)
-        passages = indexed_passages(built[0].index_dir, corpus) if baseline else None
+        passages = indexed_passages(built[0].index_dir) if baseline else None
         results = []
         for one, answers in answers_of(built, passages, [q.text for q in questions]):
             results.append(figures(one, questions, answers))
@@ -497,8 +499,8 @@ def run_laws(analyzers: dict[str, AnalysisOptions], *, baseline: bool = False, c
     queries = law_queries(queries_file)
     with tempfile.TemporaryDirectory(prefix="sokbase-eval-") as tmp:
         built = build_all("lover", corpus, analyzers, cache or Path(tmp))
-        passages = indexed_passages(built[0].index_dir, corpus)
-        missing = missing_judged_keys(queries, passages)
+        passages = indexed_passages(built[0].index_dir)
+        missing = missing_judged_keys(queries, [passage for passage, _ in passages])
         if missing:
             raise SystemExit(f"judged paragraphs no heading names: {', '.join(missing)}")
         results = []

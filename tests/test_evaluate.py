@@ -11,14 +11,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
 import evaluate  # noqa: E402
 from evaluate import Ranked  # noqa: E402
 
-from sokbase.analysis import PRESETS  # noqa: E402
+from sokbase.analysis import PRESETS, SEGMENT  # noqa: E402
 
 HUSLEIE = "lov-1999-03-26-17"
 TVANG = "lov-1992-06-26-86"
 
 
 def hit(law: str, heading: str | None, text: str = "") -> Ranked:
-    return Ranked(f"{law}.md", "---", heading, text)
+    return Ranked(f"{law}.md", heading, text)
 
 
 @pytest.mark.parametrize(
@@ -103,7 +103,7 @@ def test_the_baseline_stems_drops_stop_words_and_keeps_paragraph_numbers():
         hit(HUSLEIE, "§ 9-3. Adgangen til å inngå tidsbestemt leieavtale", "Minstetiden er tre år."),
         hit(TVANG, "§ 13-2. Særlige tvangsgrunnlag", "Tvangsfravikelse kan kreves når leien ikke er betalt."),
     ]
-    baseline = evaluate.Bm25Baseline(passages)
+    baseline = evaluate.Bm25Baseline([(p, f"{p.heading} {p.text}") for p in passages])
     assert baseline.search("tvangsfravikelsen")[0] == passages[2]
     assert baseline.search("minstetiden")[0] == passages[1]
     assert baseline.search("§ 9-2")[0] == passages[0]
@@ -114,7 +114,9 @@ def test_the_baseline_stems_drops_stop_words_and_keeps_paragraph_numbers():
 def test_an_index_is_built_once_per_content_and_rebuilt_when_a_file_changes(tmp_path):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    (corpus / "a.txt").write_text("Bostøtte\n\nStudenter uten barn har ikke rett til bostøtte.\n", encoding="utf-8")
+    front_matter = '---\ntittel: "Lov om bustøtte (bustøttelova)"\nkorttittel: "Bustøttelova"\n---\n\n'
+    (corpus / "a.md").write_text(front_matter + "## § 4. Unntak\n\nStudenter uten barn har ikke rett til bostøtte.\n",
+                                 encoding="utf-8")
     options = PRESETS["sokbase (+ abbreviations)"]
 
     def built():
@@ -122,9 +124,11 @@ def test_an_index_is_built_once_per_content_and_rebuilt_when_a_file_changes(tmp_
 
     first, again = built(), built()
     assert (first.cached, again.cached, again.index_dir) == (False, True, first.index_dir)
-    assert [p.text for p in evaluate.indexed_passages(first.index_dir, corpus)] == [
-        "Studenter uten barn har ikke rett til bostøtte."]
-    (corpus / "a.txt").write_text("Bostøtte\n\nStudenter med barn kan ha rett til bostøtte.\n", encoding="utf-8")
+    [(passage, content)] = evaluate.indexed_passages(first.index_dir)
+    assert passage == Ranked("a.md", "§ 4. Unntak", "Studenter uten barn har ikke rett til bostøtte.")
+    title, short_title, heading = "Lov om bustøtte (bustøttelova)", "Bustøttelova", "§ 4. Unntak"
+    assert content.replace(SEGMENT, " ").split() == f"{title} {short_title} {heading} {passage.text}".split()
+    (corpus / "a.md").write_text(front_matter + "Studenter med barn kan ha rett til bostøtte.\n", encoding="utf-8")
     changed = built()
     assert not changed.cached and changed.index_dir != first.index_dir
     assert not first.index_dir.exists(), "the superseded build is removed"
