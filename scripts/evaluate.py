@@ -591,7 +591,7 @@ def _cache_note(figures: list) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     args = _arguments(argv)
-    logging.basicConfig(level=logging.ERROR)  # index_for sums up the files a build could not read
+    logging.getLogger("sokbase").setLevel(logging.ERROR)  # index_for sums up the files a build could not read
     analyzers = _select(args.analyzer)
     per_query = args.per_query.open("w", encoding="utf-8") if args.per_query else None
     sink = (lambda record: per_query.write(json.dumps(record, ensure_ascii=False) + "\n")) if per_query else None
