@@ -318,11 +318,23 @@ def corpus_digest(corpus: Path) -> str:
     return _digest([part for path in files for part in (path.relative_to(corpus).as_posix(), path.read_bytes())])
 
 
+# Modules that only search or show what an index holds: a change to them (a ranking weight) needs no new build.
+SEARCH_ONLY = frozenset([
+    "query.py", "querytree.py", "ranking.py", "context.py", "search.py", "suggest.py", "snippets.py", "render.py",
+    "cli.py", "cli_messages.py", "engines/whoosh_engine.py", "engines/base.py",
+])
+
+
 @lru_cache(maxsize=1)
 def source_digest() -> str:
-    """A hash of sokbase's code and data files, so that any change to them builds the indexes again."""
+    """A hash of sokbase's code and data files that make an index, so that a change to them builds the
+    indexes again."""
     package = Path(sokbase.__file__).parent
-    files = sorted(p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    files = sorted(
+        p for p in package.rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts and "web" not in p.relative_to(package).parts
+        and p.relative_to(package).as_posix() not in SEARCH_ONLY
+    )
     return _digest([part for p in files for part in (p.relative_to(package).as_posix().encode(), p.read_bytes())])
 
 

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from .lexicon import fold
+
 _PARAGRAPH_HEADING = re.compile(r"^§+\s*(\d+\s?[a-zA-Z]?(?:-\d+\s?[a-zA-Z]?)?)(?![\w-])", re.ASCII)
 _CHAPTER_HEADING = re.compile(r"^kap(?:ittel|itel|\.)?\s*(\d+\s?[a-zA-Z]?)(?![\w])", re.IGNORECASE)
 # In a query: "§ 20-1", "§§ 3-2 a", "kap. 14", "kapittel 14"; after a law's name also a bare "9-2" or "29".
@@ -25,6 +27,7 @@ _CHAPTER = r"kap(?:ittel|\.)?\s*(?P<chapter>\d+\s?[a-zA-Z]?)(?![\w-])"
 _AFTER_NAME = re.compile(rf"\s*(?:{_PARAGRAPH}|{_CHAPTER}|{_BARE})", re.IGNORECASE)
 _BEFORE_NAME = re.compile(rf"{_PARAGRAPH}\s*$", re.IGNORECASE)
 _WORD = re.compile(r"[\w-]+")
+_WORD_ONLY = re.compile(r"\w+")
 _LAWLIKE = re.compile(r"(lov|loven|lova|lovens|lovas|lovi|lovo|lovs)$")
 MAX_NAME_WORDS = 5  # "lov om sosiale tjenester i Nav" is named by its short title instead
 MIN_ABBREVIATION = 3  # shorter abbreviations (dl, vl, al) count only beside a § or a number
@@ -44,6 +47,17 @@ def chapter_of(heading: str | None) -> str | None:
 
 def _key(number: str) -> str:
     return re.sub(r"\s", "", number).lower()
+
+
+_NAME_STOP_WORDS = frozenset(["og", "om", "i", "for", "av", "til", "med", "m", "mv", "m.v", "mm", "the", "of"])
+
+
+def name_key(name: str) -> tuple[str, ...]:
+    """A law's name as compared: lower case, without æøå, the definite forms of -lov made one
+    ("Plan- og bygningslova" = "plan- og bygningsloven" = ("plan", "bygningslov")). Not stemmed:
+    Snowball cuts "kommuneloven" to "kommun", which every "kommunen" would then name."""
+    words = (fold(word.lower()) for word in _WORD_ONLY.findall(name))
+    return tuple(re.sub(r"lov(?:en|a|ens|as|i)?$", "lov", word) for word in words if word not in _NAME_STOP_WORDS)
 
 
 @dataclass(frozen=True)
@@ -67,13 +81,13 @@ class LawDocument:
 class LawNames:
     """Which documents each name of a law names, keyed by the name's analysed words."""
 
-    def __init__(self, names: dict[tuple[str, ...], tuple[str, ...]], normalize: Callable[[str], tuple[str, ...]]):
+    def __init__(self, names: dict[tuple[str, ...], tuple[str, ...]], normalize: Callable[[str], tuple[str, ...]] = name_key):
         self._names = names
         self._normalize = normalize
         self._longest = max((len(key) for key in names), default=0)
 
     @classmethod
-    def build(cls, documents: Iterable[LawDocument], normalize: Callable[[str], tuple[str, ...]]) -> LawNames:
+    def build(cls, documents: Iterable[LawDocument], normalize: Callable[[str], tuple[str, ...]] = name_key) -> LawNames:
         by_name: dict[tuple[str, ...], dict[str, int]] = {}
 
         def add(name: str, doc_id: str, strength: int) -> None:

@@ -118,6 +118,8 @@ class _Pool:
     features: list[ranking.Features]
     rest: list[Candidate]  # later candidates in the engine's order
     weights: ranking.Weights
+    # How many passages match, when the candidates tell: (count, exact); None when they were cut short.
+    known: tuple[int, bool] | None
 
 
 class SearchIndex:
@@ -133,7 +135,6 @@ class SearchIndex:
         schema = self.engine.schema
         self._parser = QueryParser(schema)
         self._analyzer = schema["content"].analyzer
-        self._name_analyzer = schema["title"].analyzer
         self._highlighter = Highlighter(self._analyzer)
         self._documents: dict[str, DocumentInfo] = {}
         self._laws: LawNames | None = None
@@ -144,11 +145,8 @@ class SearchIndex:
         if self._laws is None:
             documents = [LawDocument(f["doc_id"], f.get("title") or "", f.get("short_title"))
                          for f in self.engine.documents()]
-            self._laws = LawNames.build(documents, self._name_key)
+            self._laws = LawNames.build(documents)
         return self._laws
-
-    def _name_key(self, name: str) -> tuple[str, ...]:
-        return tuple(token.text for token in self._name_analyzer(name))
 
     def _parse(self, query: str) -> ParsedQuery:
         parsed = self._parser.parse(query, _LazyNames(self._law_names))
@@ -229,7 +227,7 @@ class SearchIndex:
         parsed, plan = pool.parsed, pool.plan
         if not rows and plan.ranked is None and plan.named:  # only a law's name: the law from its beginning
             rows = [(key, 0.0, ()) for key in sorted(self.engine.keys(_filtered(plan.counted, condition)))[:wanted]]
-        total, exact = self.engine.count(_filtered(plan.counted, condition), max(COUNT_UP_TO, wanted))
+        total, exact = pool.known or self.engine.count(_filtered(plan.counted, condition), max(COUNT_UP_TO, wanted))
         total = max(total, len(rows)) if exact else total
         page = rows[offset:wanted]
         matcher = _matcher(parsed.tree) if parsed.tree is not None else TermMatcher.build(set(), set())
@@ -256,20 +254,31 @@ class SearchIndex:
                 plan = _plan(parsed, unreferenced=True)
         keys: list[int] = []
         rest: list[Candidate] = []
+        known: tuple[int, bool] | None = None
         if plan.ranked is not None:
-            found = self.engine.candidates(_filtered(plan.ranked, condition), max(ranking.POOL, wanted))
+            # One more candidate than the count goes: a full list then says "over N" without a count.
+            bound = max(COUNT_UP_TO, wanted)
+            asked = max(ranking.POOL, wanted, bound + 1)
+            found = self.engine.candidates(_filtered(plan.ranked, condition), asked)
             seen = set(listed)
             keys = [c.key for c in found[: ranking.POOL] if c.key not in seen]
-            for extra in (plan.all_words, _in_laws(plan.ranked, plan.named)):
+            complete = len(found) < asked  # every passage the pool's query matches is in hand
+            for extra, counts in ((plan.all_words, True), (_in_laws(plan.ranked, plan.named), False)):
                 if extra is not None:
                     seen = set(keys) | set(listed)
-                    keys += [c.key for c in self.engine.candidates(_filtered(extra, condition), ranking.ALL_WORDS_POOL)
-                             if c.key not in seen]
+                    more = self.engine.candidates(_filtered(extra, condition), ranking.ALL_WORDS_POOL)
+                    keys += [c.key for c in more if c.key not in seen]
+                    complete = complete and (not counts or len(more) < ranking.ALL_WORDS_POOL)
             seen = set(keys) | set(listed)
             rest = [c for c in found[ranking.POOL :] if c.key not in seen]
+            matched = len(set(listed) | set(keys) | {c.key for c in found})
+            if matched > bound:
+                known = (bound, False)
+            elif complete:
+                known = (matched, True)
         weights = ranking.QUESTIONS if ranking.is_question(query, words) else ranking.KEYWORDS
         features = ranking.features(self.engine, keys, self._doc_ids(keys), words, plan.named)
-        return _Pool(parsed, plan, words, listed, keys, features, rest, weights)
+        return _Pool(parsed, plan, words, listed, keys, features, rest, weights, known)
 
     def facets(
         self,
