@@ -1,6 +1,9 @@
 import pickle
+import re
 
 import pytest
+
+import sokbase
 
 from sokbase.analysis import (
     NORWEGIAN_STOP_WORDS,
@@ -10,6 +13,7 @@ from sokbase.analysis import (
     analyze,
     norwegian_analyzer,
 )
+from sokbase.lexicon import Stemmer
 from sokbase.municipalities import Gazetteer
 from sokbase.query import QueryParser
 from sokbase.schema import build_schema
@@ -152,6 +156,72 @@ def test_folding_does_not_merge_distinct_words():
 )
 def test_nynorsk_meets_bokmål(nynorsk, bokmål):
     assert analyze(nynorsk) == analyze(bokmål)
+
+
+@pytest.mark.parametrize(
+    "query, text",
+    [("bostøtte", "rett til bustøtte"), ("bostøtte", "bustøtta"), ("boligtilskudd", "kommunale bustadtilskot"),
+     ("omsorgsbolig", "omsorgsbustadene"), ("leieforhold", "leigeforholdet"),
+     ("bustøtte", "bostøtten"), ("bustadtilskot", "boligtilskuddet"), ("omsorgsbustad", "omsorgsboligene"),
+     ("leigeforhold", "leieforholdet")],
+)
+def test_a_word_finds_its_other_written_language(query, text):
+    # bustadtilskot, omsorgsbustad and leigeforhold are in neither word list: they are read through their parts
+    assert finds(query, text)
+
+
+@pytest.mark.parametrize(
+    "part, text",
+    [("bolig", "bustadtilskot"), ("tilskudd", "bustadtilskot"), ("bolig", "omsorgsbustad"), ("leie", "leigeforhold"),
+     ("støtte", "bustøtte"), ("bustad", "boligtilskudd"), ("tilskot", "boligtilskuddet"), ("bustad", "omsorgsboliger"),
+     ("leige", "leieforholdet")],
+)
+def test_a_part_finds_the_compound_in_the_other_written_language(part, text):
+    assert finds(part, text)
+
+
+@pytest.mark.parametrize(
+    "typed, text",
+    [("bostotte", "bustøtte"), ("bostotte", "bustøtta"), ("bostotte", "bostøtte"), ("bustotte", "bostøtten")],
+)
+def test_nynorsk_typed_without_æøå_meets_bokmål(typed, text):
+    assert finds(typed, text)
+
+
+def test_false_friends_stay_apart():
+    assert analyze("høyre") != analyze("høre")  # right in bokmål; hear (and right) in nynorsk
+    assert analyze("skjer") != analyze("skjær")  # happens, in both; skerry in nynorsk
+    assert analyze("leiar") == analyze("leder") != analyze("leier")  # a leader, not a tenant
+    assert analyze("marknaden") == analyze("markedet") != analyze("merknaden")
+
+
+def test_bokmål_text_keeps_its_words():
+    """The nynorsk map changes no word of two bokmål laws but kom, the past of komme in both languages."""
+    from conftest import LAWS
+
+    text = " ".join((LAWS / name).read_text(encoding="utf-8") for name in ("lov-1999-03-26-17.md", "lov-2009-12-18-131.md"))
+    words = set(re.findall(r"[^\W\d_]+", text.lower()))
+    bokmål, full = Stemmer(nynorsk=False), Stemmer()
+    assert len(words) > 2000
+    assert {word for word in words if full(word) != bokmål(word)} == {"kom"}
+    assert full("kom") == full("komme")
+
+
+@pytest.mark.parametrize(
+    "query, heading",
+    [("bostøtte student", "§ 4."), ("bostotte student", "§ 4."), ("boligtilskudd etablering", "§ 14."),
+     ("tilskudd til tilpasning av bolig for eldre", "§ 15.")],
+)
+def test_a_bokmål_query_finds_the_paragraph_of_a_nynorsk_law(law_index, query, heading):
+    with sokbase.open_index(law_index) as laws:
+        hit = laws.search(query).hits[0]
+    assert (hit.source, hit.heading.split(" ", 2)[:2]) == ("lov-2012-08-24-64.md", heading.split(" ")), query
+
+
+def test_a_nynorsk_query_finds_the_paragraph_of_a_bokmål_law(law_index):
+    with sokbase.open_index(law_index) as laws:
+        hit = laws.search("leigeforholdet opphøyrer").hits[0]
+    assert hit.source == "lov-1999-03-26-17.md" and hit.heading.startswith("§ 10-2.")
 
 
 # Abbreviations and renamed bodies

@@ -19,9 +19,10 @@ CACHE_WORDS = 500_000
 
 MIN_COMPOUND = 8  # a word shorter than this is almost never a compound (satsing, bolig, kommune)
 MIN_MODIFIER = 3  # two letters are mostly prefixes (be-, er-), except these:
-SHORT_MODIFIERS = frozenset(["by", "bo"])  # byutvikling, bostøtte, bosetting
+# byutvikling, bostøtte, bosetting; nynorsk bu- is bokmål bo- (bustøtte has the parts of bostøtte)
+SHORT_MODIFIERS = {"by": "by", "bo": "bo", "bu": "bo"}
 # Prefixes that are also words: forhandling is not "for" + handling, overgang not "over" + gang.
-NOT_MODIFIERS = frozenset(["for", "fore", "over", "under", "til", "mot", "med", "inn", "opp", "ned", "sam", "gjen", "ute", "ved", "mis", "van", "bak", "om", "ube", "uten", "bos"])
+NOT_MODIFIERS = frozenset(["for", "fore", "over", "under", "til", "mot", "med", "inn", "opp", "ned", "sam", "gjen", "ute", "ved", "mis", "van", "bak", "om", "ube", "uten", "bos", "bus"])
 MIN_HEAD = 4
 LINKS = "se"
 # Lemmas that are also derivational endings: "-else" in forbindelse is not a head.
@@ -55,7 +56,7 @@ class Splitter:
     ):
         self.stem = stem
         lex = lexicon()
-        self.modifiers = (lex.lemmas.keys() | set(extra_words) | SHORT_MODIFIERS) - NOT_MODIFIERS - set(stop_words)
+        self.modifiers = (lex.lemmas.keys() | set(extra_words) | SHORT_MODIFIERS.keys()) - NOT_MODIFIERS - set(stop_words)
         self.heads = lex.heads | set(extra_heads)
         self._cache: dict[str, tuple[str, ...]] = {}
 
@@ -87,7 +88,9 @@ class Splitter:
     def _modifier(self, text: str, depth: int) -> tuple[str, ...]:
         candidates = [text] + ([text[:-1]] if text[-1] in LINKS and len(text) > MIN_MODIFIER else [])
         for candidate in candidates:
-            if candidate in self.modifiers and (len(candidate) >= MIN_MODIFIER or candidate in SHORT_MODIFIERS):
+            if candidate in SHORT_MODIFIERS:
+                return (SHORT_MODIFIERS[candidate],)
+            if candidate in self.modifiers and len(candidate) >= MIN_MODIFIER:
                 return (self.stem(candidate),)
         if depth > 0:
             for candidate in candidates:
