@@ -48,8 +48,9 @@ def norquad_cases(index_dir: Path, limit: int | None) -> list[Case]:
     with sokbase.open_index(index_dir) as index:
         for question in questions:
             pool = index._pool(evaluate.as_typed(question.text), None, evaluate.TOP)
-            sources = [fields["source"] for fields in index.engine.stored(pool.listed + pool.keys)]
-            cases.append(Case(pool.weights is ranking.QUESTIONS, sources[: len(pool.listed)], sources[len(pool.listed):],
+            labels = [(f["source"], evaluate._contains(f["text"], question.answer))
+                      for f in index.engine.stored(pool.listed + pool.keys)]
+            cases.append(Case(pool.weights is ranking.QUESTIONS, labels[: len(pool.listed)], labels[len(pool.listed):],
                               pool.features, _mrr(question.doc)))
     return cases
 
@@ -71,9 +72,11 @@ def law_cases(index_dir: Path) -> list[Case]:
 
 
 def _mrr(doc: str):
-    def judge(sources: list[str]) -> float:
-        rank = next((r for r, source in enumerate(sources[: evaluate.TOP], start=1) if source == doc), None)
-        return 1 / rank if rank else 0.0
+    """Document MRR@10 and answer@1 together: the issue's targets count both."""
+    def judge(labels: list[tuple[str, bool]]) -> float:
+        rank = next((r for r, (source, _) in enumerate(labels[: evaluate.TOP], start=1) if source == doc), None)
+        answered = bool(labels) and labels[0] == (doc, True)
+        return ((1 / rank if rank else 0.0) + answered) / 2
     return judge
 
 

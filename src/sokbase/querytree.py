@@ -29,7 +29,8 @@ class Term:
 @dataclass(frozen=True)
 class AllOf:
     """A compound typed as one word, found written apart: `barnehageplass` in "plass i barnehagen":
-    every term, in any order, each within `window` positions of the next (stop words count)."""
+    every term, in any order. Engines find passages holding all the terms; the ranking counts the
+    compound as found only where each term stands within `window` positions of the next (stop words count)."""
 
     terms: tuple[Term, ...]
     weight: float
