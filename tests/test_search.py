@@ -270,8 +270,7 @@ def test_a_compound_finds_its_parts_written_apart_and_the_reverse_below_the_exac
         (corpus / name).write_text(text, encoding="utf-8")
     sokbase.build_index(corpus, tmp_path / "index", jobs=1)
     with sokbase.open_index(tmp_path / "index") as index:
-        hits = index.search("barnehageplass").hits
-        assert [hit.source for hit in hits[:2]] == ["samlet.txt", "delt.txt"]
-        assert all(hit.missing_words == ("barnehageplass",) for hit in hits if hit.source == "spredt.txt")
+        compound = [hit.source for hit in index.search("barnehageplass").hits]
+        assert compound[:2] == ["samlet.txt", "delt.txt"] and "spredt.txt" not in compound
         apart = [hit.source for hit in index.search("plass i barnehagen").hits]
         assert apart[0] == "delt.txt" and "samlet.txt" in apart

@@ -101,6 +101,7 @@ class Splitter:
 
 
 APART_WEIGHT = 0.5  # a compound found written apart counts half the compound itself
+PART_ALONE_WEIGHT = 0.25  # each of its parts found on its own, a quarter
 MIN_APART_PART = 3
 
 

@@ -19,7 +19,7 @@ from whoosh.qparser import AndGroup, FieldAliasPlugin, MultifieldParser, Operato
 
 from . import querytree as qt
 from .analysis import ALIAS, FOLDED, PART, TOKEN_PATTERN, is_extra
-from .compounds import APART_WEIGHT
+from .compounds import APART_WEIGHT, PART_ALONE_WEIGHT
 from .lawrefs import LawMention, LawNames, may_name_a_law
 from .errors import QueryError
 from .municipalities import Gazetteer
@@ -220,7 +220,9 @@ def with_compounds_apart(tree: qt.Node, split) -> qt.Node:
         if not parts:
             return tree
         apart = qt.AllOf(tuple(qt.Term(qt.CONTENT, part) for part in parts), APART_WEIGHT)
-        return qt.Word(tree.surface, tree.alternatives + (apart,))
+        # Each part alone, as a word and as part of another compound (frist; hast- in Hastesaker).
+        partial = tuple(qt.Term(qt.CONTENT, form, PART_ALONE_WEIGHT) for part in parts for form in (part, PART + part))
+        return qt.Word(tree.surface, tree.alternatives + (apart,), partial)
     if isinstance(tree, (qt.And, qt.Or)):
         return type(tree)(tuple(with_compounds_apart(child, split) for child in tree.children))
     if isinstance(tree, qt.Filter):

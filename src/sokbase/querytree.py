@@ -29,8 +29,7 @@ class Term:
 @dataclass(frozen=True)
 class AllOf:
     """A compound typed as one word, found written apart: `barnehageplass` in "plass i barnehagen":
-    every term, in any order. Engines find passages holding all the terms; the ranking counts the
-    compound as found only where each term stands within `window` positions of the next (stop words count)."""
+    every term, in any order, each within `window` positions of the next (stop words count)."""
 
     terms: tuple[Term, ...]
     weight: float
@@ -39,10 +38,16 @@ class AllOf:
 
 @dataclass(frozen=True)
 class Word:
-    """A word as typed, found when any of its alternatives is; the first alternative is the word itself."""
+    """A word as typed, found when any of its alternatives is; the first alternative is the word itself.
+
+    `partial` are terms that tell something of the word without finding it: each part of a compound
+    on its own (saksbehandlingsfrist: frist in "Frister for behandling av søknad"). A passage holding
+    one of them matches as the word does, but the ranking counts it as still lacking the word. Only a
+    query of several words carries them (search.py): alone, "barn" would match "barnefamilier"."""
 
     surface: str
     alternatives: tuple[Term | AllOf, ...]
+    partial: tuple[Term, ...] = ()
 
     @property
     def main(self) -> Term:
@@ -51,6 +56,7 @@ class Word:
     def terms(self) -> Iterator[Term]:
         for alternative in self.alternatives:
             yield from alternative.terms if isinstance(alternative, AllOf) else (alternative,)
+        yield from self.partial
 
 
 @dataclass(frozen=True)

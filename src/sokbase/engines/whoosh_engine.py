@@ -313,7 +313,8 @@ MAX_EXPANSIONS = 20
 
 def _compile(node: qt.Node, reader, expand) -> wq.Query:
     if isinstance(node, qt.Word):
-        alternatives = [_alternative(alt) for alt in node.alternatives if not _idle(alt, reader)]
+        weak = tuple(qt.Term(t.field, t.text, t.weight) for t in node.partial)
+        alternatives = [_alternative(alt) for alt in node.alternatives + weak if not _idle(alt, reader)]
         if not alternatives:
             return _alternative(node.main)
         return alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives)
@@ -343,10 +344,8 @@ def _compile(node: qt.Node, reader, expand) -> wq.Query:
 
 def _alternative(alternative: qt.Term | qt.AllOf) -> wq.Query:
     if isinstance(alternative, qt.AllOf):
-        # Found as an intersection; how near the parts stand is the ranking's to weigh (ranking.py). A
-        # span query here would read positions for every passage holding both parts, and it gives
-        # Whoosh no score bound to skip by: the query around it lost its pruning (laws, p95 115 → 61 ms).
-        return wq.And([wq.Term(t.field, t.text, boost=t.weight * alternative.weight) for t in alternative.terms])
+        terms = [wq.Term(t.field, t.text, boost=t.weight * alternative.weight) for t in alternative.terms]
+        return wq.SpanNear2(terms, slop=alternative.window, ordered=False)
     return wq.Term(alternative.field, alternative.text, boost=alternative.weight)
 
 
@@ -355,7 +354,7 @@ def _idle(alternative: qt.Term | qt.AllOf, reader) -> bool:
     passage holds are most of the cost of a query."""
     terms = alternative.terms if isinstance(alternative, qt.AllOf) else (alternative,)
     return any(
-        is_extra(term.text) and (term.field != CONTENT or reader.doc_frequency(term.field, term.text) == 0)
+        (is_extra(term.text) or term.weight < 1) and (term.field != CONTENT or reader.doc_frequency(term.field, term.text) == 0)
         for term in terms
     ) or (isinstance(alternative, qt.AllOf) and any((t.field, t.text) not in reader for t in terms))
 
