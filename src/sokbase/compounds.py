@@ -102,6 +102,7 @@ class Splitter:
 
 APART_WEIGHT = 0.5  # a compound found written apart counts half the compound itself
 PART_ALONE_WEIGHT = 0.25  # each of its parts found on its own, a quarter
+APART_BELOW = 50  # passages: a compound in more is searched as itself only
 MIN_APART_PART = 3
 
 

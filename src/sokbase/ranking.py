@@ -26,7 +26,7 @@ from . import querytree as qt
 from .engines.base import Engine, FieldTerm, PassageTerms, Statistics
 from .scoring import bm25, idf
 
-POOL = 50  # candidates the rules re-rank; later pages follow the engine's BM25F order
+POOL = 100  # candidates the rules re-rank; later pages follow the engine's BM25F order
 ALL_WORDS_POOL = 50  # for keyword queries, passages with every word are fetched as well
 MAX_EXPANSIONS = 20  # a wildcard searches its most common words
 PROXIMITY_FROM = 0.5  # alternatives that stand for the word itself (not a compound's part)

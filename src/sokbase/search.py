@@ -155,7 +155,11 @@ class SearchIndex:
         return dataclasses.replace(parsed, tree=with_compounds_apart(parsed.tree, self._split))
 
     def _split(self, surface: str) -> tuple[str, str] | None:
+        """A compound's parts, when the compound is rare enough that passages writing it apart matter:
+        a compound many passages hold is found as itself, and its parts' postings cost every search."""
         stem = stemmer(self._options)
+        if self.engine.frequency((qt.CONTENT, stem(surface.lower()))) >= compounds.APART_BELOW:
+            return None
         return compounds.apart(surface, stem, lambda term: self.engine.frequency((qt.CONTENT, term)) > 0)
 
     @classmethod
