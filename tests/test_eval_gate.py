@@ -1,7 +1,9 @@
 """Quality gate: the full analyzer's ranking on real questions must not drop below pinned floors.
 
 Runs the same end-to-end path as `make eval` (documents written as files, build_index, SearchIndex.search)
-for sokbase's full analyzer only: NorQuAD's val split (472 questions) and the domain queries over corpus/.
+for sokbase's full analyzer only: NorQuAD's val split (472 questions), the domain queries over corpus/ and
+the judged law queries over every Norwegian law (../shared/data/lover, both halves; the laws' index is
+built once, about a minute, and reused from .eval-cache/ while nothing that indexes changes).
 The floors sit a little under the figures in docs/evaluation.md, so noise passes and a regression fails.
 """
 import sys
@@ -30,3 +32,16 @@ def test_ranking_stays_above_its_floors(dataset, floors):
 
 def test_questions_are_searched_as_words():
     assert evaluate.as_typed('Hva betyr "KMD" (og KDD)? NOT this: -x') == "Hva betyr KMD og KDD this x"
+
+
+# Paragraph nDCG@10 per half, and law references (`pbl § 20-1`) found first.
+LAW_FLOORS = {"tune": 0.50, "heldout": 0.55}
+REFERENCE_FLOOR = 0.95
+
+
+def test_law_search_stays_above_its_floors():
+    if not evaluate.LAWS.is_dir():
+        pytest.fail(f"the laws are missing: {evaluate.LAWS}")
+    for figures in evaluate.run_laws(FULL, cache=evaluate.CACHE):
+        assert figures.ndcg10 >= LAW_FLOORS[figures.half], f"{figures.half} {figures.ndcg10} < {LAW_FLOORS[figures.half]}"
+        assert figures.kinds["reference"] >= REFERENCE_FLOOR, f"{figures.half} reference {figures.kinds['reference']}"
