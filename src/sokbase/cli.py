@@ -281,11 +281,13 @@ class QueryCommand(click.Command):
 @click.option("--queries", type=click.File("r", encoding="utf-8"), help="Fil med ett søk per linje ('-' for stdin).")
 @reports_errors
 def search(words, index_dir, limit, kommune, konferanse, year, doc_type, output_format, as_json, queries) -> None:
-    """Søk etter avsnitt. Alle ordene må finnes i avsnittet (ellers vises avsnitt med noen av dem).
+    """Søk etter avsnitt. Avsnitt med alle ordene kommer først; et mye bedre avsnitt som mangler et ord,
+    kan komme foran (da står det «Mangler:» under treffet).
 
     \b
     Søkesyntaks:
-      bostabilitet barnefamilier     alle ordene
+      bostabilitet barnefamilier     ordene, de med alle ordene først
+      pbl § 20-1, husleieloven 9-2   paragrafen i loven (også kommuneloven kap. 14)
       "sosial bærekraft"             eksakt frase
       Løvstakken ELLER Loddefjord    ett av ordene (også OR)
       områdeløft IKKE Oslo           uten ordet (også NOT, -Oslo)
@@ -296,6 +298,8 @@ def search(words, index_dir, limit, kommune, konferanse, year, doc_type, output_
     Eksempler:
       sokbase search bostabilitet barnefamilier
       sokbase search samarbeid NAV skole --kommune Oslo
+      sokbase search "Hvor mye kan utleier kreve i depositum?"
+      sokbase search 'husleieloven § 9-2'
       sokbase search '"sosial bærekraft"'          frase: anførselstegnene må med til sokbase
       sokbase search frafall --kommune Bergen --json
       sokbase search --queries sok.txt --json
