@@ -428,7 +428,25 @@ def stats(index_dir, as_json) -> None:
             click.echo(f"  - {failure.source}")
 
 
-@cli.command()
+class ServeCommand(click.Command):
+    """`--auth users FILE` as the README writes it: the file after `users` is the --users option."""
+
+    def parse_args(self, ctx, args):
+        args = list(args)
+        for at, arg in enumerate(args):
+            if arg == "--auth=users":
+                file_at = at + 1
+            elif arg == "--auth" and args[at + 1 : at + 2] == ["users"]:
+                file_at = at + 2
+            else:
+                continue
+            if file_at < len(args) and not args[file_at].startswith("-"):
+                args.insert(file_at, "--users")
+            break
+        return super().parse_args(ctx, args)
+
+
+@cli.command(cls=ServeCommand)
 @index_option
 @click.option(
     "--corpus",
@@ -437,24 +455,157 @@ def stats(index_dir, as_json) -> None:
 )
 @click.option("--host", default="127.0.0.1", show_default=True, help="Adressen siden lytter på (0.0.0.0 for hele nettet).")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Porten siden lytter på.")
+@click.option("--auth", type=click.Choice(["proxy", "users"]),
+              help="Innlogging: proxy (brukeren og gruppene kommer fra en omvendt proxy) eller users FIL "
+                   "(egen innloggingsside med brukerfil).")
+@click.option("--users", "users_file", type=click.Path(dir_okay=False, path_type=Path), metavar="FIL",
+              help="Brukerfilen for --auth users (lages med `sokbase user add`).")
+@click.option("--trusted-proxy", multiple=True, metavar="ADRESSE",
+              help="Adressen (eller nettet) til den omvendte proxyen; kan gjentas. Med --auth proxy godtas bare "
+                   "forespørsler herfra.")
+@click.option("--user-header", default="X-Forwarded-User", show_default=True, help="Hodet med brukernavnet (--auth proxy).")
+@click.option("--groups-header", default="X-Forwarded-Groups", show_default=True,
+              help="Hodet med gruppene, skilt med komma (--auth proxy).")
+@click.option("--public", is_flag=True,
+              help="Lytt på nettet uten innlogging: alt uten tilgangsregel blir åpent for alle som når siden.")
+@click.option("--access-log", type=click.Path(dir_okay=False, path_type=Path), metavar="FIL",
+              help="Skriv én JSON-linje per forespørsel hit (bruker, sti, søk, treff, status).")
 @reports_errors
-def serve(index_dir, corpus, host, port) -> None:
+def serve(index_dir, corpus, host, port, auth, users_file, trusted_proxy, user_header, groups_header, public,
+          access_log) -> None:
     """Start søkesiden for nettleseren (waitress). Ny indeks tas i bruk uten omstart.
 
+    Uten --auth lytter siden bare på denne maskinen (eller på nettet med
+    --public) og viser bare dokumenter uten tilgangsregel.
+
     \b
-    Eksempel:
+    Eksempler:
       sokbase serve --index index --port 8000
-      åpne så http://127.0.0.1:8000/ i nettleseren
+      sokbase serve --host 0.0.0.0 --auth users /etc/sokbase/brukere.txt
+      sokbase serve --auth proxy --trusted-proxy 127.0.0.1 --access-log /var/log/sokbase/tilgang.jsonl
     """
     import waitress
 
     from .web import create_app
 
-    app = create_app({"SOKBASE_INDEX": str(index_dir), "SOKBASE_CORPUS": str(corpus) if corpus else None})
+    config = _serve_config(host, auth, users_file, trusted_proxy, public)
+    config |= {"SOKBASE_INDEX": str(index_dir), "SOKBASE_CORPUS": str(corpus) if corpus else None,
+               "SOKBASE_USER_HEADER": user_header, "SOKBASE_GROUPS_HEADER": groups_header,
+               "SOKBASE_ACCESS_LOG": str(access_log) if access_log else None}
+    app = create_app(config)
     with app.extensions["sokbase"].use() as index:  # a missing index is reported now, not on the first visit
         generation = index.generation
+        hidden = sum(count for value, count in index.manifest.access.items() if value != "*")
     click.echo(f"Søkesiden kjører på http://{host}:{port}/ (indeks {index_dir}, {generation}). Stopp med Ctrl+C.")
+    click.echo(_SIGN_IN[auth])
+    if hidden and auth is None:
+        click.echo(f"{hidden} avsnitt har tilgangsregler og vises ikke uten innlogging (--auth).")
     waitress.serve(app, host=host, port=port, ident="sokbase")
+
+
+_SIGN_IN = {
+    None: "Ingen innlogging: siden viser dokumentene uten tilgangsregel.",
+    "proxy": "Innlogging: brukeren og gruppene kommer fra den omvendte proxyen.",
+    "users": "Innlogging: med brukernavn og passord fra brukerfilen.",
+}
+
+
+def _serve_config(host: str, auth: str | None, users_file: Path | None, trusted: tuple[str, ...], public: bool) -> dict:
+    """The sign-in settings, checked: a page on the network without sign-in only when asked for."""
+    from .web.auth import parse_address
+
+    for address in trusted:
+        try:
+            parse_address(address)
+        except ValueError as error:
+            raise click.BadParameter(str(error), param_hint="--trusted-proxy") from None
+    if auth is None and users_file:
+        raise click.UsageError("--users brukes bare med --auth users.")
+    if auth == "proxy" and not trusted:
+        raise click.UsageError("--auth proxy trenger adressen til proxyen: --trusted-proxy 127.0.0.1 (kan gjentas).")
+    if auth == "users" and users_file is None:
+        raise click.UsageError("--auth users trenger brukerfilen: --auth users FIL (lag den med `sokbase user add`).")
+    if auth and public:
+        raise click.UsageError("--public er for en side uten innlogging; bruk enten --public eller --auth.")
+    if auth is None and not public and not _is_loopback(host):
+        raise click.UsageError(
+            f"Søkesiden lytter ikke på {host} uten innlogging. Bruk --auth proxy eller --auth users FIL, "
+            "eller --public hvis alt uten tilgangsregel skal være åpent for alle på nettet.")
+    if auth == "users":
+        from .users import read_users
+
+        read_users(users_file)  # a mistake is reported now, with its line
+        if users_file.stat().st_mode & 0o004:
+            click.echo(f"Advarsel: alle på maskinen kan lese brukerfilen {users_file} (chmod 600 {users_file}).", err=True)
+    return {"SOKBASE_AUTH": auth, "SOKBASE_USERS": str(users_file) if users_file else None,
+            "SOKBASE_TRUSTED_PROXIES": list(trusted)}
+
+
+def _is_loopback(host: str) -> bool:
+    """Whether `host` can only be reached from this machine (127.0.0.1, ::1, localhost)."""
+    import ipaddress
+    import socket
+
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        pass
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
+    except OSError:
+        return False
+    return bool(addresses) and all(ipaddress.ip_address(a.split("%")[0]).is_loopback for a in addresses)
+
+
+users_option = click.option("--users", "users_file", envvar="SOKBASE_USERS", required=True,
+                            type=click.Path(dir_okay=False, path_type=Path), metavar="FIL",
+                            help="Brukerfilen (også miljøvariabelen SOKBASE_USERS).")
+
+
+@cli.group()
+def user() -> None:
+    """Brukere av søkesiden med egen innlogging (sokbase serve --auth users FIL)."""
+
+
+@user.command("add")
+@click.argument("name")
+@users_option
+@click.option("--group", "groups", multiple=True, metavar="GRUPPE", help="En gruppe brukeren er med i; kan gjentas.")
+@click.option("--password-stdin", is_flag=True, help="Les passordet fra standard inn (for skript) i stedet for å spørre.")
+@reports_errors
+def user_add(name, users_file, groups, password_stdin) -> None:
+    """Legg til brukeren NAME, eller gi en bruker nytt passord og nye grupper.
+
+    Passordet lagres bare som en saltet scrypt-hash. Uten --group ser
+    brukeren bare dokumenter som er åpne for alle innloggede.
+
+    \b
+    Eksempler:
+      sokbase user add kari --group barnevern --group ledelse --users brukere.txt
+      printf '%s\n' "$PASSORD" | sokbase user add ola --password-stdin --users brukere.txt
+    """
+    from .users import add_user, read_users
+
+    existed = users_file.exists() and name in read_users(users_file)
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Passord", hide_input=True, confirmation_prompt="Gjenta passordet")
+    user = add_user(users_file, name, password, list(groups))
+    listed = ", ".join(user.groups) if user.groups else "ingen grupper"
+    click.echo(f"{'Oppdaterte' if existed else 'La til'} {name} ({listed}) i {users_file}.")
+
+
+@user.command("remove")
+@click.argument("name")
+@users_option
+@reports_errors
+def user_remove(name, users_file) -> None:
+    """Fjern brukeren NAME. Innloggingene brukeren har, slutter å virke med en gang."""
+    from .users import remove_user
+
+    remove_user(users_file, name)
+    click.echo(f"Fjernet {name} fra {users_file}.")
 
 
 # Document types as counted in `sokbase stats`: (one, several).

@@ -49,6 +49,8 @@ NORWEGIAN = {
     "default: {default}": "standard: {default}",
     "env var: {var}": "miljøvariabel: {var}",
     "Aborted!": "Avbrutt.",
+    "Repeat for confirmation": "Gjenta for å bekrefte",
+    "Error: The two entered values do not match.": "Feil: De to verdiene er ikke like.",
 }
 
 _CLICK_MODULES = ("core", "decorators", "exceptions", "formatting", "parser", "types", "termui")

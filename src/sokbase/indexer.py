@@ -9,9 +9,11 @@ run only when all of it is in, so a crash at any point leaves the old index sear
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import time
+import tomllib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
@@ -19,6 +21,7 @@ from datetime import datetime, UTC
 from pathlib import Path
 
 from . import __version__, storage
+from .access import Access, AccessRuleError, AccessRules
 from .discover import find_files
 from .engines.store import KILL_AT_VARIABLE, IndexStore, StoreWriter, checkpoint, open_store
 from .errors import NothingToIndexError, SokbaseError
@@ -58,6 +61,7 @@ class IndexReport:
     renamed: int = 0
     removed: int = 0
     unchanged: int = 0
+    access_changed: int = 0  # unchanged files whose access rule changed (re-filed without reading them)
     failures: list[Failure] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
     ocr: list[OcrFile] = field(default_factory=list)  # PDFs of this run with scanned pages
@@ -79,10 +83,12 @@ class _Plan:
     moved: list[tuple[FileRecord, FileRecord]] = field(default_factory=list)  # (old, new path)
     kept: list[FileRecord] = field(default_factory=list)
     deleted: list[FileRecord] = field(default_factory=list)  # old versions to take out of the index
+    reaccess: list[FileRecord] = field(default_factory=list)  # unchanged files whose access rule changed
+    refused: list[Failure] = field(default_factory=list)  # files whose access rule cannot be read
     restat: bool = False  # only sizes/mtimes changed: a new catalog saves hashing next time
 
     def is_empty(self) -> bool:
-        return not (self.parse or self.moved or self.deleted or self.restat)
+        return not (self.parse or self.moved or self.deleted or self.reaccess or self.restat)
 
 
 def build_index(
@@ -167,22 +173,33 @@ def _update(corpus: Path, store: IndexStore, full: bool, limits: Limits, report:
 
 def _plan(files: list[Path], corpus: Path, previous: dict[str, FileRecord]) -> _Plan:
     plan = _Plan()
+    rules = AccessRules(corpus)
     candidates: list[tuple[Path, FileRecord]] = []
     now = time.time_ns()
     for path in files:
         record = _scan(path, corpus, now)
         old = previous.get(record.source)
+        try:
+            access = _access(path, record, old, rules)
+        except AccessRuleError as error:  # never indexed open to all: left out until the rule is fixed
+            plan.refused.append(Failure(record.source, str(error)))
+            if old and old.doc_id:
+                plan.deleted.append(old)
+            continue
+        record.access, record.access_rule = list(access.groups), access.rule
         same_stat = old and (old.size, old.mtime_ns, old.sidecar) == (record.size, record.mtime_ns, record.sidecar)
         if same_stat and old.mtime_ns >= 0:
-            plan.kept.append(old)
+            plan.kept.append(_with_access(old, record, plan))
             continue
         record.fingerprint = _fingerprint(path)
         if old and old.fingerprint == record.fingerprint:
-            plan.kept.append(replace(old, size=record.size, mtime_ns=record.mtime_ns, sidecar=record.sidecar))
+            kept = replace(old, size=record.size, mtime_ns=record.mtime_ns, sidecar=record.sidecar)
+            plan.kept.append(_with_access(kept, record, plan))
             plan.restat = plan.restat or not same_stat
         else:
             candidates.append((path, record))
-    present = {record.source for _, record in candidates} | {record.source for record in plan.kept}
+    refused = {failure.source for failure in plan.refused}
+    present = {record.source for _, record in candidates} | {record.source for record in plan.kept} | refused
     gone = [old for source, old in previous.items() if source not in present]
     movable = {old.fingerprint: old for old in gone if old.doc_id}
     for path, record in candidates:
@@ -198,13 +215,42 @@ def _plan(files: list[Path], corpus: Path, previous: dict[str, FileRecord]) -> _
     return plan
 
 
+def _access(path: Path, record: FileRecord, old: FileRecord | None, rules: AccessRules) -> Access:
+    """The file's access rule. A sidecar is read again only when it changed; `_access.toml` files are
+    read on every run (one per folder), so a changed folder rule reaches every file below it."""
+    if record.sidecar is None:
+        return rules.folder_rule(path.parent)
+    meta = sidecar_path(path)
+    unchanged = old is not None and old.mtime_ns >= 0 and old.sidecar == record.sidecar
+    if not unchanged:
+        return rules.of(path, meta)
+    if old.access_rule is not None and old.access_rule == meta.relative_to(rules.corpus).as_posix():
+        return Access(tuple(old.access), old.access_rule)
+    return rules.folder_rule(path.parent)
+
+
+def _with_access(kept: FileRecord, record: FileRecord, plan: _Plan) -> FileRecord:
+    """A kept file's record with the access rule found now; a changed rule is re-filed without parsing."""
+    if (kept.access, kept.access_rule) == (record.access, record.access_rule):
+        return kept
+    updated = replace(kept, access=record.access, access_rule=record.access_rule)
+    if kept.doc_id and kept.access != record.access:
+        plan.reaccess.append(updated)
+    else:
+        plan.restat = True  # the same groups from another file: only the catalog changes
+    return updated
+
+
 def _count(plan: _Plan, previous: dict[str, FileRecord], report: IndexReport) -> None:
     report.added = sum(1 for _, record in plan.parse if record.source not in previous)
     report.updated = len(plan.parse) - report.added
     report.renamed = len(plan.moved)
-    report.removed = sum(1 for old in plan.deleted if old.source not in {r.source for _, r in plan.parse})
+    replaced = {r.source for _, r in plan.parse} | {failure.source for failure in plan.refused}
+    report.removed = sum(1 for old in plan.deleted if old.source not in replaced)
     report.unchanged = len(plan.kept)
+    report.access_changed = len(plan.reaccess)
     report.failures += [Failure(record.source, record.failure) for record in plan.kept if record.failure]
+    report.failures += plan.refused
 
 
 def _scan(path: Path, corpus: Path, now: int) -> FileRecord:
@@ -222,13 +268,28 @@ def _scan(path: Path, corpus: Path, now: int) -> FileRecord:
 
 def _fingerprint(path: Path) -> str:
     digest = hashlib.sha256()
-    for part in (path, sidecar_path(path)):
-        try:
-            with open(part, "rb") as handle:
-                digest.update(hashlib.file_digest(handle, "sha256").digest())
-        except OSError:
-            digest.update(b"-")  # no sidecar, or an unreadable file the worker will report
+    try:
+        with open(path, "rb") as handle:
+            digest.update(hashlib.file_digest(handle, "sha256").digest())
+    except OSError:
+        digest.update(b"-")  # an unreadable file the worker will report
+    digest.update(_sidecar_digest(sidecar_path(path)))
     return digest.hexdigest()
+
+
+def _sidecar_digest(meta: Path) -> bytes:
+    """The sidecar's values except its access rule, so that a changed rule alone re-files the passages
+    (IndexStore.update_access) instead of reading the file again."""
+    try:
+        raw = meta.read_bytes()
+    except OSError:
+        return b"-"  # no sidecar
+    try:
+        values = tomllib.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return hashlib.sha256(raw).digest()  # the worker reports what is wrong with it
+    values.pop("access", None)
+    return hashlib.sha256(json.dumps(values, sort_keys=True, default=str).encode("utf-8")).digest()
 
 
 def _write(writer: StoreWriter, store: IndexStore, plan: _Plan, corpus: Path, limits: Limits,
@@ -237,6 +298,8 @@ def _write(writer: StoreWriter, store: IndexStore, plan: _Plan, corpus: Path, li
     for old in plan.deleted:
         if old.doc_id:
             writer.delete(old)
+    for record in plan.reaccess:
+        writer.update_access(record)
     records = list(plan.kept) + [writer.move(old, new) for old, new in plan.moved]
     records += _add_parsed(plan.parse, corpus, limits, writer, store, report, progress)
     return sorted(records, key=lambda record: record.source)
@@ -256,6 +319,7 @@ def _add_parsed(parse: list[tuple[Path, FileRecord]], corpus: Path, limits: Limi
                 records.append(replace(record, failure=failure.reason))
         else:
             document, passages, analyzed = result
+            document.access = tuple(record.access)
             writer.add(document, passages, analyzed)
             records.append(_ocr_record(report, _indexed_record(record, document, passages), document))
         if progress:
@@ -313,10 +377,12 @@ def _manifest(corpus: Path, records: list[FileRecord], report: IndexReport) -> s
     conferences: list[str] = []
     municipalities: Counter[str] = Counter()
     doc_types: Counter[str] = Counter()
+    access: Counter[str] = Counter()
     for record in records:
         if not record.doc_id:
             continue
         doc_types[record.doc_type] += 1
+        access.update({value: record.passages for value in record.access})
         if record.conference and record.conference not in conferences:
             conferences.append(record.conference)
         municipalities.update(record.municipalities)
@@ -331,4 +397,5 @@ def _manifest(corpus: Path, records: list[FileRecord], report: IndexReport) -> s
         municipalities=dict(municipalities.most_common()),
         doc_types=dict(doc_types),
         failures=report.failures,
+        access=dict(access.most_common()),
     )

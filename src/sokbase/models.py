@@ -72,6 +72,7 @@ class Document:
     municipalities: tuple[Municipality, ...] = ()  # set from the sidecar, or detected later
     content_hash: str = ""  # sha256 of the file's bytes
     ocr: OcrSummary | None = None  # set for PDFs with scanned pages
+    access: tuple[str, ...] = ("*",)  # who may read it on the web page (access.py); set by the indexer
 
     @property
     def doc_id(self) -> str:

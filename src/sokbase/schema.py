@@ -10,7 +10,7 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from .analysis import ANALYZER_VERSION, SEGMENT, AnalysisOptions, FieldAnalyzer, norwegian_analyzer
 
 # Bump when fields or analysis change: an index built with another version must be rebuilt.
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 FORMAT = f"schema-{SCHEMA_VERSION}/analyzer-{ANALYZER_VERSION}"
 
 # Names a user may type before a colon in a query, mapped to schema fields.
@@ -85,6 +85,9 @@ def build_schema(analysis: AnalysisOptions | None = None) -> Schema:
         section=STORED,
         paragraph=KEYWORD,  # "20-1" for a passage under "§ 20-1. Tiltak …" (lawrefs.py)
         chapter=KEYWORD,
+        # The groups that may read the passage on the web page ("*": everyone signed in), comma-separated;
+        # searches for a reader add a condition on it (access.py, search.py).
+        access=KEYWORD(stored=True, commas=True),
     )
 
 

@@ -9,16 +9,20 @@ from the engine's stored fields. The engine (engines/) only finds, counts and re
 """
 from __future__ import annotations
 
+import copy
 import dataclasses
 import json
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import compounds, ranking, storage
 from . import querytree as qt
+from .access import reader_values
 from .analysis import PART, analysis_options, stemmer
 from .engines.base import Candidate, Engine
+from .engines.scoped import ScopedEngine
 from .errors import PassageNotFoundError, QueryError
 from .models import Conference, Hit, Municipality, Passage, Results
 from .municipalities import Gazetteer
@@ -36,6 +40,7 @@ MAX_LIMIT = 1000
 COUNT_UP_TO = 100
 FEW_HITS = 3  # below this many passages, a corrected query is suggested
 SIMILAR_KEY_TERMS = 12  # words taken from a passage to find others like it
+READER_CACHE = 64  # group sets whose law names and sizes are kept per generation
 
 
 @dataclass(frozen=True)
@@ -129,6 +134,8 @@ class SearchIndex:
 
     def __init__(self, engine: Engine):
         self.engine = engine
+        self._reader: frozenset[str] | None = None  # access values of the reader this view is for (None: all)
+        self._view_of: SearchIndex | None = None  # the index a reader view was taken from
         self._load()
 
     def _load(self) -> None:
@@ -137,16 +144,54 @@ class SearchIndex:
         self._analyzer = schema["content"].analyzer
         self._highlighter = Highlighter(self._analyzer)
         self._documents: dict[str, DocumentInfo] = {}
-        self._laws: LawNames | None = None
+        # Per reader (None: the whole index), for this generation; shared with the reader views.
+        self._laws: dict[frozenset[str] | None, LawNames] = {}
+        self._sizes: dict[frozenset[str] | None, tuple[int, int]] = {}
         self._options = analysis_options(self._analyzer)
 
+    def for_reader(self, groups: Iterable[str]) -> SearchIndex:
+        """This index as a signed-in reader in `groups` may see it on the web page: every search,
+        count, facet, similar passage, document, suggestion and law name holds only the passages whose
+        access rule names one of the groups or is open to everyone signed in (access.py); what is
+        hidden looks exactly like what does not exist. Ranking statistics stay those of the whole
+        index (engines/scoped.py says why). Pass no groups for a reader who is not signed in.
+
+        Cheap (no copy of the index); use the view for one request and take a new one after refresh()."""
+        values = reader_values(groups)
+        view = copy.copy(self)
+        view._view_of = self
+        if not set(self.manifest.access) <= values:
+            view.engine = ScopedEngine(self.engine, values)
+            view._reader = values
+        return view
+
+    def size(self) -> tuple[int, int]:
+        """How many documents and passages this reader may search."""
+        key = self._reader
+        if key not in self._sizes:
+            if key is None:
+                self._sizes[key] = (self.manifest.documents, self.manifest.passages)
+            else:
+                keys = self.engine.keys(self.engine.condition)
+                doc_ids, _ = self.engine.facet_table()
+                self._remember(self._sizes, key, (len({doc_ids[k] for k in keys}), len(keys)))
+        return self._sizes[key]
+
     def _law_names(self) -> LawNames:
-        """The names of the laws in the index, read on the first query that may name one."""
-        if self._laws is None:
+        """The names of the laws this reader may see, read on the first query that may name one: the
+        title of a hidden document must not change how a query is read."""
+        key = self._reader
+        if key not in self._laws:
             documents = [LawDocument(f["doc_id"], f.get("title") or "", f.get("short_title"))
                          for f in self.engine.documents()]
-            self._laws = LawNames.build(documents)
-        return self._laws
+            self._remember(self._laws, key, LawNames.build(documents))
+        return self._laws[key]
+
+    @staticmethod
+    def _remember(cache: dict, key, value) -> None:
+        if len(cache) >= READER_CACHE:  # a proxy may send any groups: keep the memory bounded
+            cache.clear()
+        cache[key] = value
 
     def _parse(self, query: str) -> ParsedQuery:
         parsed = self._parser.parse(query, _LazyNames(self._law_names))
@@ -186,6 +231,8 @@ class SearchIndex:
 
     def refresh(self) -> bool:
         """Switch to a newly published state of the index; True when it switched. Cheap when nothing changed."""
+        if self._view_of is not None:
+            raise RuntimeError("refresh the index a reader view was taken from, then take a new view")
         switched = self.engine.refresh()
         if switched:
             self._load()
@@ -197,7 +244,8 @@ class SearchIndex:
         return self.engine.is_current()
 
     def close(self) -> None:
-        self.engine.close()
+        if self._view_of is None:  # a reader view shares the engine of the index it came from
+            self.engine.close()
 
     def __enter__(self) -> SearchIndex:
         return self
@@ -441,10 +489,13 @@ class SearchIndex:
         )
 
     def _document_info(self, doc_id: str) -> DocumentInfo:
-        """Per-document metadata, read once per generation from any of the document's passages."""
+        """Per-document metadata, read once per generation from any of the document's passages (the
+        same for every reader; a view asks only for documents it found)."""
         if doc_id not in self._documents:
             keys = self.engine.document_keys(doc_id)
-            fields = self.engine.stored(keys[:1])[0] if keys else {}
+            if not keys:
+                return DocumentInfo(doc_id, "", "", None, "", None, None, None)
+            fields = self.engine.stored(keys[:1])[0]
             self._documents[doc_id] = DocumentInfo(
                 doc_id=doc_id,
                 title=fields.get("title", ""),

@@ -3,6 +3,7 @@
     url = "https://www.husbanken.no/..."
     publisher = "Husbanken"
     municipalities = ["5001"]
+    access = ["barnevern"]             # who may read it on the web page: see access.py
     [conference]
     name = "Erfaringskonferansen om områdesatsinger 2024"
     date = "2024-09-27"
@@ -52,6 +53,8 @@ def read_sidecar(path: Path) -> dict[str, Any]:
             values[key] = _conference(value, meta)
         elif key == "municipalities":
             values[key] = _numbers(value, meta)
+        elif key == "access":
+            continue  # who may read the file: resolved by the indexer (access.py), not part of the document
         else:
             logger.warning("%s: ukjent felt %r blir ikke brukt", meta.name, key)
     return values

@@ -64,6 +64,8 @@ class FileRecord:
     conference: str | None = None
     municipalities: dict[str, int] = field(default_factory=dict)  # "Oslo (0301)" → passages
     failure: str | None = None
+    access: list[str] = field(default_factory=lambda: ["*"])  # the groups that may read it (access.py)
+    access_rule: str | None = None  # the file the rule came from, relative to the corpus; None: no rule
 
 
 @dataclass
@@ -78,6 +80,7 @@ class Manifest:
     municipalities: dict[str, int] = field(default_factory=dict)  # "Oslo (0301)" → passages
     doc_types: dict[str, int] = field(default_factory=dict)
     failures: list[Failure] = field(default_factory=list)
+    access: dict[str, int] = field(default_factory=dict)  # access value ("*": everyone signed in) → passages
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False, indent=2)

@@ -11,6 +11,7 @@ from . import querytree as qt
 
 WORD = re.compile(r"\w+")
 FIELD = qt.CONTENT
+NEAR_WORDS = 5  # words looked at per form: the nearest may be held only by passages the reader may not see
 
 
 def suggest(engine, analyzer, query: str) -> list[str]:
@@ -18,13 +19,14 @@ def suggest(engine, analyzer, query: str) -> list[str]:
     for word in dict.fromkeys(WORD.findall(query)):
         terms = [token.text for token in analyzer(word, mode="query")]
         # A word found as itself, a compound part, without æøå or as a body's other name is no typo.
-        if not terms or any(engine.frequency((FIELD, term)) > 0 for term in terms):
+        if not terms or any(_held(engine, term) for term in terms):
             continue
         edits = _edits(word)
         if not edits:
             continue
         # Place names are indexed whole, other words as stems: look near both forms of the word.
-        candidates = [found for form in dict.fromkeys([terms[0], word.lower()]) for found in engine.near_words(form, edits)]
+        candidates = [found for form in dict.fromkeys([terms[0], word.lower()])
+                      for found in engine.near_words(form, edits, NEAR_WORDS) if _held(engine, found)]
         surface = _surface_form(engine, analyzer, candidates[0]) if candidates else None
         if surface and surface.lower() != word.lower():
             corrections[word] = surface if word[:1].isupper() else surface.lower()
@@ -32,6 +34,12 @@ def suggest(engine, analyzer, query: str) -> list[str]:
         return []
     corrected = WORD.sub(lambda match: corrections.get(match.group(0), match.group(0)), query)
     return [corrected]
+
+
+def _held(engine, term: str) -> bool:
+    """Whether a passage the searcher may see holds the term (a reader's engine counts only those):
+    a correction, or the lack of one, must not tell of a word that only hidden passages hold."""
+    return engine.count(qt.Term(FIELD, term), 1)[0] > 0
 
 
 def _edits(word: str) -> int:

@@ -6,7 +6,8 @@ reports; every engine-specific step goes through these few methods:
     with store.lock(wait) as notices:          # one writer per index
         live = store.live(full)                # the catalog of the index searches use now
         writer = store.writer(live)
-        writer.delete(record) / writer.move(old, new) / writer.add(document, passages, analyzed)
+        writer.delete(record) / writer.move(old, new) / writer.update_access(record)
+        writer.add(document, passages, analyzed)
         writer.commit(records, manifest)       # searches see all of the run at once, or
         writer.abort()                         # nothing of it
 
@@ -62,8 +63,13 @@ class StoreWriter(Protocol):
         """Take the passages of an indexed file out (its doc_id)."""
 
     def move(self, old: FileRecord, new: FileRecord) -> FileRecord:
-        """Re-file a moved file's passages (old.doc_id) under the new path's doc_id, without parsing; its
-        new record. Whatever the index held at the new path was deleted before."""
+        """Re-file a moved file's passages (old.doc_id) under the new path's doc_id and with the new path's
+        access rule (new.access), without parsing; its new record. Whatever the index held at the new
+        path was deleted before."""
+
+    def update_access(self, record: FileRecord) -> None:
+        """Give the passages of an unchanged file (record.doc_id) the groups of a changed access rule
+        (record.access), without parsing."""
 
     def add(self, document: Document, passages: list[Passage], analyzed: Any) -> None:
         """File a parsed document with what `Analysis` made of its passages."""
@@ -139,6 +145,7 @@ def passage_fields(document: Document, passage: Passage) -> dict:
         "section": passage.section,
         "paragraph": paragraph_of(passage.heading) or "",
         "chapter": chapter_of(passage.section) or chapter_of(passage.heading) or "",
+        "access": ",".join(document.access),
     }
 
 

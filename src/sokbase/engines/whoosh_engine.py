@@ -277,8 +277,8 @@ class WhooshEngine:
             self._table = (doc_ids, kommuner)
         return self._table
 
-    def near_words(self, word: str, max_edits: int) -> list[str]:
-        return self._searcher.suggest(CONTENT, word, limit=1, maxdist=max_edits, prefix=1)
+    def near_words(self, word: str, max_edits: int, limit: int = 1) -> list[str]:
+        return self._searcher.suggest(CONTENT, word, limit=limit, maxdist=max_edits, prefix=1)
 
     def _document_runs(self) -> tuple[dict[str, list[tuple[int, int]]], list[str]]:
         """The live passages of each document as runs of passage numbers (one per segment holding the

@@ -109,14 +109,22 @@ class WhooshWriter:
             self.writer.delete_by_term("doc_id", record.doc_id)
 
     def move(self, old: FileRecord, new: FileRecord) -> FileRecord:
-        """Re-file the stored passages under the new id and path."""
+        """Re-file the stored passages under the new id, path and access rule."""
+        doc_id = doc_id_for(new.source)
+        self._refile(old, doc_id, new.source, new.access)
+        return replace(old, source=new.source, size=new.size, mtime_ns=new.mtime_ns, sidecar=new.sidecar, doc_id=doc_id,
+                       access=new.access, access_rule=new.access_rule)
+
+    def update_access(self, record: FileRecord) -> None:
+        """Whoosh cannot change a stored field in place: the passages are re-filed as a move re-files them."""
+        self._refile(record, record.doc_id, record.source, record.access)
+
+    def _refile(self, old: FileRecord, doc_id: str, source: str, access: list[str]) -> None:
         if self._live_searcher is None:
             self._live_searcher = whoosh_index.open_dir(str(self.live)).searcher()
         self.delete(old)
-        doc_id = doc_id_for(new.source)
         for stored in self._live_searcher.documents(doc_id=old.doc_id):
-            self.writer.add_document(**_moved_fields(stored, doc_id, new.source))
-        return replace(old, source=new.source, size=new.size, mtime_ns=new.mtime_ns, sidecar=new.sidecar, doc_id=doc_id)
+            self.writer.add_document(**_moved_fields(stored, doc_id, source, access))
 
     def add(self, document: Document, passages: list[Passage], analyzed: list[dict]) -> None:
         for passage, fields in zip(passages, analyzed, strict=True):
@@ -150,7 +158,7 @@ class WhooshWriter:
         self.whoosh = None
 
 
-def _moved_fields(stored: dict, doc_id: str, source: str) -> dict:
+def _moved_fields(stored: dict, doc_id: str, source: str, access: list[str]) -> dict:
     conference = json.loads(stored["conference"]) if stored.get("conference") else None
     # `konferanse` and `content` are indexed but not stored; they are made from stored fields.
     return stored | {
@@ -161,4 +169,5 @@ def _moved_fields(stored: dict, doc_id: str, source: str) -> dict:
         "passage_id": passage_id_for(doc_id, stored["position"]),
         "source": source,
         "konferanse": conference["name"] if conference else "",
+        "access": ",".join(access),
     }

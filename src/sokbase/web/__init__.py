@@ -3,7 +3,8 @@
     from sokbase.web import create_app
     app = create_app({"SOKBASE_INDEX": "index", "SOKBASE_CORPUS": "corpus"})
 
-Any WSGI server can run `app`; `sokbase serve` runs it with waitress.
+Any WSGI server can run `app`; `sokbase serve` runs it with waitress. Every request is searched as
+its reader may see the index (auth.py: who asks; access.py: who may read what).
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from werkzeug.exceptions import HTTPException
 from .. import render, storage
 from ..engines.location import is_postgres_url, redacted
 from ..errors import IndexMissingError, IndexOutdatedError, PassageNotFoundError, QueryError, SokbaseError
+from . import accesslog, auth
 from .markup import marked, norwegian_number, web_address
 from .shared import SharedIndex
 from .views import bp
@@ -35,18 +37,27 @@ SECURITY_HEADERS = {
 
 ERROR_TITLES = {
     400: "Søket kan ikke kjøres",
+    401: "Du må logge inn",
+    403: "Ingen tilgang",
     404: "Fant ikke siden",
     405: "Metoden er ikke tillatt",
+    429: "For mange forsøk",
     500: "Noe gikk galt",
     503: "Søket er ikke tilgjengelig",
 }
+MESSAGES_AS_GIVEN = (400, 401, 403, 429, 503)  # our own aborts say why; other statuses get a general text
 
 
 def create_app(config: dict | None = None) -> Flask:
-    """Build the app. Config keys: SOKBASE_INDEX (index folder, default $SOKBASE_INDEX or ./index) and
-    SOKBASE_CORPUS (the folder originals are downloaded from, default the one the index was built from)."""
+    """Build the app. Config keys: SOKBASE_INDEX (index folder, default $SOKBASE_INDEX or ./index),
+    SOKBASE_CORPUS (the folder originals are downloaded from, default the one the index was built from),
+    SOKBASE_AUTH (None: no sign-in, only documents without an access rule are shown; "proxy"; "users"),
+    SOKBASE_TRUSTED_PROXIES (addresses or networks), SOKBASE_USER_HEADER and SOKBASE_GROUPS_HEADER
+    (default X-Forwarded-User, X-Forwarded-Groups), SOKBASE_USERS (the users file) and
+    SOKBASE_ACCESS_LOG (a JSON-lines file, default none)."""
     app = Flask(__name__)
-    app.config.from_mapping(SOKBASE_INDEX=str(storage.default_index_dir()), SOKBASE_CORPUS=None)
+    app.config.from_mapping(SOKBASE_INDEX=str(storage.default_index_dir()), SOKBASE_CORPUS=None, SOKBASE_AUTH=None,
+                            SOKBASE_TRUSTED_PROXIES=[], SOKBASE_USERS=None, SOKBASE_ACCESS_LOG=None)
     app.config.update(config or {})
     app.json.ensure_ascii = False  # error messages are Norwegian; keep æøå readable
     if is_postgres_url(app.config["SOKBASE_INDEX"]):
@@ -57,6 +68,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.jinja_env.filters["conference"] = render.format_conference
     app.jinja_env.filters["date"] = render.norwegian_date
     app.jinja_env.filters["web_address"] = web_address
+    if app.config["SOKBASE_ACCESS_LOG"]:
+        accesslog.setup(app, Path(app.config["SOKBASE_ACCESS_LOG"]))  # first: its clock starts before sign-in checks
+    auth.setup(app)
     app.register_blueprint(bp)
     app.after_request(_add_security_headers)
     app.register_error_handler(HTTPException, _http_error)
@@ -67,11 +81,13 @@ def create_app(config: dict | None = None) -> Flask:
 
 def _add_security_headers(response: Response) -> Response:
     response.headers.update(SECURITY_HEADERS)
+    if auth.auth().mode is not None and not request.path.startswith("/static/"):
+        response.headers["Cache-Control"] = "no-store"  # a reader's page must not be kept for the next one
     return response
 
 
 def _http_error(error: HTTPException):
-    message = error.description if error.code == 400 else _DEFAULT_MESSAGES.get(error.code, error.name)
+    message = error.description if error.code in MESSAGES_AS_GIVEN else _DEFAULT_MESSAGES.get(error.code, error.name)
     return _error_response(error.code or 500, message)
 
 

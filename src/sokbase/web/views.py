@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from time import perf_counter
 
-from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request, send_file
+from flask import Blueprint, Response, abort, current_app, g, jsonify, render_template, request, send_file
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import BadRequest
 from werkzeug.security import safe_join
@@ -16,6 +18,7 @@ from .. import render
 from ..errors import QueryError
 from ..municipalities import Gazetteer
 from ..search import DOC_TYPE_LABELS, SearchIndex
+from .auth import auth, current_reader
 from .shared import SharedIndex
 
 bp = Blueprint("search", __name__)
@@ -84,6 +87,13 @@ def shared_index() -> SharedIndex:
     return current_app.extensions["sokbase"]
 
 
+@contextmanager
+def reader_index() -> Iterator[SearchIndex]:
+    """The index as this request's reader may see it: every route that shows passages goes through here."""
+    with shared_index().use() as index:
+        yield index.for_reader(current_reader().groups)
+
+
 @bp.get("/")
 def search_page():
     try:
@@ -92,16 +102,17 @@ def search_page():
         state = SearchState.from_args(MultiDict({"q": request.args.get("q", "")}))
         return render_template("search.html", state=state, error=error.description), 400
     if not state.q:
-        with shared_index().use() as index:
-            manifest = index.manifest
-        return render_template("search.html", state=state, manifest=manifest)
+        with reader_index() as index:
+            documents, passages = index.size()
+        return render_template("search.html", state=state, documents=documents, passages=passages)
     started = perf_counter()
     try:
-        with shared_index().use() as index:
+        with reader_index() as index:
             results = index.search(state.q, limit=PAGE_SIZE, offset=state.offset, **state.filters())
             facets = index.facets(state.q, **state.filters())
     except QueryError as error:
         return render_template("search.html", state=state, error=str(error)), 400
+    g.hits = results.total
     pages = math.ceil(results.total / PAGE_SIZE) + (0 if results.total_exact else 1)  # more past the count
     last_page = max(1, min(MAX_PAGE, pages))
     return render_template(
@@ -115,10 +126,11 @@ def document(doc_id: str):
     if not DOC_ID.fullmatch(doc_id):
         abort(404)
     state = SearchState.from_args(request.args)
-    with shared_index().use() as index:
+    with reader_index() as index:
         view = index.document(doc_id, state.q or None)
     if view is None:
         abort(404)
+    g.hits = len(view.passages)
     current = request.args.get("avsnitt", "")
     return render_template("document.html", view=view, state=state, current=current)
 
@@ -128,7 +140,7 @@ def original(doc_id: str):
     """The file the document was indexed from, only from inside the corpus folder."""
     if not DOC_ID.fullmatch(doc_id):
         abort(404)
-    with shared_index().use() as index:
+    with reader_index() as index:
         view = index.document(doc_id)
         corpus = current_app.config["SOKBASE_CORPUS"] or index.manifest.corpus
     path = _inside(corpus, view.info.source) if view else None
@@ -142,9 +154,10 @@ def similar(passage_id: str):
     if not PASSAGE_ID.fullmatch(passage_id):
         abort(404)
     state = SearchState.from_args(request.args)
-    with shared_index().use() as index:
+    with reader_index() as index:
         source = index.passage(passage_id, context=0).hit
         hits = index.similar(passage_id, limit=SIMILAR_LIMIT)
+    g.hits = len(hits)
     return render_template("similar.html", source=source, hits=hits, state=state)
 
 
@@ -157,15 +170,18 @@ def api_search():
         abort(400, f"Bare de {MAX_PAGE * PAGE_SIZE} første treffene kan hentes. Avgrens søket i stedet.")
     if not state.q:
         abort(400, "Skriv minst ett ord å søke etter (parameteren q).")
-    with shared_index().use() as index:
+    with reader_index() as index:
         results = index.search(state.q, limit=limit, offset=(state.page - 1) * limit, **state.filters())
+    g.hits = results.total
     return Response(render.as_json(results), mimetype="application/json")
 
 
 @bp.get("/healthz")
 def healthz():
-    with shared_index().use() as index:
-        health = _health(index)
+    """Answered without signing in, for monitors: with sign-in on, it counts nothing, since even how
+    many documents the index holds is not for everyone."""
+    with reader_index() as index:
+        health = _health(index, counted=auth().mode is None)
         if index.is_current():
             return jsonify(health)
     health["status"] = "stale"
@@ -174,11 +190,16 @@ def healthz():
     return jsonify(health), 503
 
 
-def _health(index: SearchIndex) -> dict:
+def _health(index: SearchIndex, counted: bool) -> dict:
     manifest = index.manifest
-    return {"status": "ok", "generation": index.generation, "created": manifest.created,
-            "documents": manifest.documents, "passages": manifest.passages,
-            "conferences": len(manifest.conferences), "municipalities": len(manifest.municipalities)}
+    health = {"status": "ok", "generation": index.generation, "created": manifest.created}
+    if not counted:
+        return health
+    documents, passages = index.size()
+    health |= {"documents": documents, "passages": passages}
+    if (documents, passages) == (manifest.documents, manifest.passages):  # else they would count hidden ones
+        health |= {"conferences": len(manifest.conferences), "municipalities": len(manifest.municipalities)}
+    return health
 
 
 def _inside(corpus: str, source: str) -> Path | None:

@@ -7,7 +7,8 @@ sokbase.documents  one row per indexed file: the fields every passage of it shar
 sokbase.passages   one row per passage: stored fields, and the content field's analysed terms as
                    parallel arrays: terms (distinct), weights (summed boosts: title 0.2, heading 0.3,
                    body 1.0 per occurrence, what BM25 takes as term frequency), counts (occurrences)
-                   and positions (all of them, term after term); length is the field length Whoosh
+                   and positions (all of them, term after term); access the groups that may read it
+                   ("*": everyone signed in, see access.py); length is the field length Whoosh
                    counts (every unstopped token, compound parts and folded forms included); the
                    heading field the same way (heading_*; every boost 1, so weights are the counts)
 sokbase.documents  ... and the title field (title_*), which Whoosh posts with every passage
@@ -93,7 +94,8 @@ CREATE TABLE {SCHEMA}.passages (
     heading_length integer NOT NULL,
     heading_terms text[] NOT NULL,
     heading_counts integer[] NOT NULL,
-    heading_positions integer[] NOT NULL
+    heading_positions integer[] NOT NULL,
+    access text[] NOT NULL
 );
 CREATE TABLE {SCHEMA}.terms (
     field text NOT NULL,
@@ -125,6 +127,8 @@ INDEXES = {
     "passages_terms": f"CREATE INDEX passages_terms ON {SCHEMA}.passages USING gin (terms) WITH (fastupdate = off)",
     "passages_kommune": f"CREATE INDEX passages_kommune ON {SCHEMA}.passages USING gin (kommune)",
     "passages_heading_terms": f"CREATE INDEX passages_heading_terms ON {SCHEMA}.passages USING gin (heading_terms)",
+    # Who may read a passage on the web page (access.py): a reader's searches hold `access && ARRAY[…]`.
+    "passages_access": f"CREATE INDEX passages_access ON {SCHEMA}.passages USING gin (access)",
     "documents_year": f"CREATE INDEX documents_year ON {SCHEMA}.documents (year)",
     "documents_doc_type": f"CREATE INDEX documents_doc_type ON {SCHEMA}.documents (doc_type)",
     "documents_konferanse": f"CREATE INDEX documents_konferanse ON {SCHEMA}.documents USING gin (konferanse)",

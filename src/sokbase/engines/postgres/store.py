@@ -50,7 +50,7 @@ PASSAGE_COLUMNS = {"id": "int4", "doc": "int4", "passage_id": "text", "position"
                    "chapter": "text", "kommune": "text[]", "municipalities": "jsonb", "length": "int4",
                    "terms": "text[]", "weights": "float4[]", "counts": "int4[]", "positions": "int4[]",
                    "heading_length": "int4", "heading_terms": "text[]", "heading_counts": "int4[]",
-                   "heading_positions": "int4[]"}
+                   "heading_positions": "int4[]", "access": "text[]"}
 FILE_COLUMNS = {"source": "text", "record": "jsonb"}
 
 def generation_name(number: int) -> str:
@@ -206,10 +206,16 @@ class PostgresWriter:
         doc_id = doc_id_for(new.source)
         self.conn.execute(
             f"WITH moved AS (UPDATE {S}.documents SET doc_id = %(new)s, source = %(source)s WHERE doc_id = %(old)s "
-            f"RETURNING doc) UPDATE {S}.passages p SET passage_id = %(new)s || '-' || p.position FROM moved "
-            "WHERE p.doc = moved.doc",
-            {"new": doc_id, "old": old.doc_id, "source": new.source})
-        return replace(old, source=new.source, size=new.size, mtime_ns=new.mtime_ns, sidecar=new.sidecar, doc_id=doc_id)
+            f"RETURNING doc) UPDATE {S}.passages p SET passage_id = %(new)s || '-' || p.position, access = %(access)s "
+            "FROM moved WHERE p.doc = moved.doc",
+            {"new": doc_id, "old": old.doc_id, "source": new.source, "access": new.access})
+        return replace(old, source=new.source, size=new.size, mtime_ns=new.mtime_ns, sidecar=new.sidecar, doc_id=doc_id,
+                       access=new.access, access_rule=new.access_rule)
+
+    def update_access(self, record: FileRecord) -> None:
+        self._flush_deletes()
+        self.conn.execute(f"UPDATE {S}.passages SET access = %s WHERE doc = (SELECT doc FROM {S}.documents "
+                          "WHERE doc_id = %s)", (record.access, record.doc_id))
 
     def add(self, document: Document, passages: list[Passage], analyzed: DocumentTerms) -> None:
         self._flush_deletes()
@@ -228,7 +234,7 @@ class PostgresWriter:
                 passage.text, passage.page, passage.ocr, fields["paragraph"], fields["chapter"],
                 [m.number for m in passage.municipalities], Jsonb([asdict(m) for m in passage.municipalities]),
                 terms.content.length, terms.content.terms, terms.content.weights, terms.content.counts,
-                terms.content.positions, *_arrays(terms.heading),
+                terms.content.positions, *_arrays(terms.heading), list(document.access),
             ))
             self.next_id += 1
         if len(self._passages) >= BATCH_PASSAGES:
