@@ -84,3 +84,51 @@ def pg_replica(pg_server):
     replica = pg_server.replica()
     yield replica
     replica.remove()
+
+
+# Access control: a corpus of three folders, one open to everyone signed in and two for one group
+# each, every document holding the shared words "bostøtte" and "samarbeid" and words of its own.
+ACCESS_FILES = {
+    "felles/rutiner.txt": (
+        "Rutiner for bostøtte i Oslo\n\n"
+        "Kommunen gir bostøtte etter søknad, og samarbeid med NAV er fast rutine. Kantate og sang ved "
+        "åpningen av den nye lekeplassen i Oslo.\n\n"
+        "Alle ansatte kan lese om samarbeid om bostøtte og lekeplass i bydelene.\n"),
+    "barnevern/saker/fosterhjem.txt": (
+        "Fosterhjem i Bergen\n\n"
+        "Barnevernet i Bergen trenger flere fosterhjem. Bostøtte til fosterhjem og samarbeid med skolen "
+        "drøftes i saken.\n\n"
+        "Taushetsbelagt: barnets navn og adresse står i journalen, ikke her.\n"),
+    "ledelse/omstillingsplan.txt": (
+        "Hemmelig omstillingsplan for Nordbyen\n\n"
+        "Ledelsen i Tromsø planlegger nedbemanning i kantine og bostøtte. Samarbeid med tillitsvalgte "
+        "starter i mars. Prosjektet har kodenavn Fiskeørn.\n\n"
+        "Nedbemanning av kantine rammer tolv stillinger i Tromsø.\n"),
+}
+ACCESS_RULES = {
+    "barnevern/_access.toml": 'access = ["Barnevern"]\n',
+    "ledelse/_access.toml": 'access = ["ledelse"]\n',
+}
+
+
+def write_access_corpus(folder: Path, files: dict[str, str] | None = None, rules: dict[str, str] | None = None) -> Path:
+    import os
+    import time
+
+    past = time.time() - 60  # as old as files are when a nightly run sees them
+    for name, text in {**(ACCESS_FILES if files is None else files), **(ACCESS_RULES if rules is None else rules)}.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        os.utime(path, (past, past))
+    return folder
+
+
+@pytest.fixture(scope="session")
+def access_index(tmp_path_factory) -> tuple[Path, Path]:
+    """(corpus, index) of the access corpus, indexed once for the session; read it, never change it."""
+    root = tmp_path_factory.mktemp("access")
+    corpus = write_access_corpus(root / "corpus")
+    report = sokbase.build_index(corpus, root / "index")
+    assert report.exit_code == 0 and report.documents == 3, report.failures
+    return corpus, root / "index"

@@ -25,12 +25,12 @@ from sokbase.indexer import KILL_AT_VARIABLE
 from sokbase.locking import EXIT_BUSY
 from sokbase.models import doc_id_for
 
-from conftest import CORPUS, LAWS
+from conftest import CORPUS, LAWS, write_access_corpus
 from pgserver import PASSWORD, free_port, wait_until
 from test_reindex import ANIMALS, write_corpus
 
 STORED = ("passage_id", "doc_id", "position", "text", "heading", "title", "kommune", "year", "doc_type", "page",
-          "source", "url", "date", "conference", "municipalities", "ocr", "short_title", "section")
+          "source", "url", "date", "conference", "municipalities", "ocr", "short_title", "section", "access")
 
 
 def run(*args):
@@ -64,7 +64,8 @@ def sources(url, word) -> set[str]:
 def stored_passages(url) -> dict[str, dict]:
     rows = query(url, "SELECT p.passage_id, d.doc_id, p.position, p.text, p.heading, d.title, "
                       "array_to_string(p.kommune, ','), d.year, d.doc_type, p.page, d.source, d.url, d.date, "
-                      "d.conference, p.municipalities, p.ocr, d.short_title, p.section FROM sokbase.passages p "
+                      "d.conference, p.municipalities, p.ocr, d.short_title, p.section, array_to_string(p.access, ',') "
+                      "FROM sokbase.passages p "
                       "JOIN sokbase.documents d ON d.doc = p.doc")
     return {row[0]: dict(zip(STORED, row)) for row in rows}
 
@@ -198,6 +199,41 @@ def test_incremental_runs_match_a_full_build_and_keep_the_statistics(tmp_path, p
 
     unchanged = sokbase.build_index(corpus, pg_url)
     assert unchanged.mode == "unchanged" and unchanged.generation == moved_onto.generation
+
+
+def test_access_rules_are_stored_as_whoosh_stores_them_and_a_changed_rule_needs_no_parsing(tmp_path, pg_server, pg_url):
+    corpus = write_access_corpus(tmp_path / "corpus")
+    assert sokbase.build_index(corpus, pg_url).exit_code == 0
+    whoosh_dir = tmp_path / "whoosh"
+    assert sokbase.build_index(corpus, whoosh_dir).exit_code == 0
+
+    def by_source(url):
+        rows = query(url, "SELECT d.source, array_to_string(p.access, ',') FROM sokbase.passages p "
+                          "JOIN sokbase.documents d ON d.doc = p.doc")
+        return dict(rows)
+
+    def whoosh_by_source():
+        with sokbase.open_index(whoosh_dir) as index:
+            return {fields["source"]: fields["access"] for fields in index.engine.documents()}
+
+    assert by_source(pg_url) == whoosh_by_source() == {"felles/rutiner.txt": "*", "ledelse/omstillingsplan.txt": "ledelse",
+                                                       "barnevern/saker/fosterhjem.txt": "barnevern"}
+    (corpus / "ledelse" / "_access.toml").write_text('access = ["ledelse", "styret"]\n', encoding="utf-8")
+    (corpus / "felles" / "rutiner.txt").rename(corpus / "barnevern" / "rutiner.txt")
+    parsed = []
+    for target in (pg_url, whoosh_dir):
+        report = sokbase.build_index(corpus, target, progress=lambda path, failure: parsed.append(path.name))
+        assert (report.access_changed, report.renamed, report.updated) == (1, 1, 0)
+    assert parsed == []
+    assert by_source(pg_url) == whoosh_by_source() == {"barnevern/rutiner.txt": "barnevern",
+                                                       "ledelse/omstillingsplan.txt": "ledelse,styret",
+                                                       "barnevern/saker/fosterhjem.txt": "barnevern"}
+    rebuilt = pg_url.rsplit("/", 1)[0] + "/rebuilt_access"
+    with psycopg.connect(pg_server.url(), autocommit=True) as admin:
+        admin.execute("DROP DATABASE IF EXISTS rebuilt_access WITH (FORCE)")
+        admin.execute("CREATE DATABASE rebuilt_access")
+    sokbase.build_index(corpus, rebuilt, full=True)
+    assert stored_passages(pg_url) == stored_passages(rebuilt)
 
 
 def test_a_run_killed_at_any_point_leaves_the_last_committed_index(tmp_path, pg_url):

@@ -114,23 +114,25 @@ def read_rule(path: Path, name: str, required: bool) -> Access | None:
     """The rule in a TOML file; None when a sidecar has none. `_access.toml` must hold `access` and
     nothing else: a misspelt key would otherwise leave the folder open to everyone without a word."""
     text, data = _load(path, name)
+    unknown = sorted(data.keys() - {KEY})
+    if required and unknown:
+        raise _invalid(name, _line_of(text, unknown[0]), f"ukjent felt «{unknown[0]}» (bare {KEY} er tillatt)")
     if KEY not in data:
         if required:
             raise _invalid(name, None, f"mangler {KEY} = [\"gruppe\", …]")
         return None
-    unknown = sorted(data.keys() - {KEY})
-    if required and unknown:
-        raise _invalid(name, _line_of(text, unknown[0]), f"ukjent felt «{unknown[0]}» (bare {KEY} er tillatt)")
     return Access(_groups(data[KEY], name, _line_of(text, KEY)), name)
 
 
 def _load(path: Path, name: str) -> tuple[str, dict]:
+    text = ""
     try:
         text = path.read_text(encoding="utf-8")
         return text, tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         line = _LINE.search(str(error))
-        raise _invalid(name, int(line[1]) if line else None, "feil i TOML-oppsettet") from None
+        last = len(text.rstrip().splitlines()) or None  # "at end of document": something left open
+        raise _invalid(name, int(line[1]) if line else last, "feil i TOML-oppsettet") from None
     except UnicodeDecodeError:
         raise _invalid(name, None, "filen er ikke lagret som UTF-8") from None
     except OSError:
@@ -150,7 +152,7 @@ def _groups(value, name: str, line: int | None) -> tuple[str, ...]:
 
 
 def _line_of(text: str, key: str) -> int | None:
-    pattern = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=", re.MULTILINE)
+    pattern = re.compile(rf"^[ \t]*[\"']?{re.escape(key)}[\"']?[ \t]*=", re.MULTILINE)
     found = pattern.search(text)
     return text.count("\n", 0, found.start()) + 1 if found else None
 
