@@ -15,6 +15,7 @@ import hashlib
 import hmac
 import ipaddress
 import logging
+import math
 import secrets
 import threading
 import time
@@ -311,8 +312,9 @@ def sign_in():
     keys = [f"user:{name.casefold()}", f"address:{client_address()}"]
     wait = settings.throttle.wait(keys)
     if wait > 0:
-        return _form(target, error=f"For mange mislykkede forsøk. Vent {int(wait) + 1} sekunder og prøv igjen.",
-                     name=name, status=429)
+        seconds = math.ceil(wait)
+        return _form(target, error=f"For mange mislykkede forsøk. Vent {seconds} sekund{'er' if seconds > 1 else ''} "
+                                   "og prøv igjen.", name=name, status=429)
     user = settings.users.users().get(name)
     if not check_password(user, request.form.get("passord", "")):
         settings.throttle.failed(keys)
