@@ -174,3 +174,187 @@ def test_on_a_phone_with_the_keyboard_only(browser, base_url):
     assert width <= 390, "nothing sticks out sideways on a phone"
     shot(phone, "06-mobil-frivilligbors")
     context.close()
+
+
+# ---------------------------------------------------------------------- sign-in and access rules
+# The attacker's cases that a browser decides (cookies, forms from another site, headers it sends).
+
+KARI = ("kari", "kari-sitt-passord")
+SECRET_DOC = "ledelse/omstillingsplan.txt"
+
+
+class _Server:
+    """An app under waitress on a free loopback port, stopped by close()."""
+
+    def __init__(self, app):
+        from waitress.server import create_server
+
+        self.server = create_server(app, host="127.0.0.1", port=0, threads=2)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+        self.url = f"http://127.0.0.1:{self.server.effective_port}"
+
+    def close(self):
+        self.server.close()
+        self.thread.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def users_site(access_index, tmp_path_factory):
+    from sokbase.users import add_user
+
+    users = tmp_path_factory.mktemp("brukere") / "brukere.txt"
+    add_user(users, *KARI, ["barnevern"])
+    corpus, index_dir = access_index
+    server = _Server(create_app({"SOKBASE_INDEX": str(index_dir), "SOKBASE_CORPUS": str(corpus),
+                                 "SOKBASE_AUTH": "users", "SOKBASE_USERS": str(users)}))
+    yield server.url
+    server.close()
+
+
+@pytest.fixture(scope="module")
+def attacker_site():
+    """Another site (another port) whose pages post forms to sokbase as soon as they load."""
+    import http.server
+
+    pages = {}
+
+    class Pages(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            body = pages.get(self.path, "").encode("utf-8")
+            self.send_response(200 if body else 404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Pages)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    server.pages = pages
+    server.url = f"http://127.0.0.1:{server.server_address[1]}"
+    yield server
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+def _context(browser, **options):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nb-NO", **options)
+    context.set_default_timeout(5000)
+    return context
+
+
+def _sign_in(page, name: str, password: str) -> None:
+    page.get_by_label("Brukernavn").fill(name)
+    page.get_by_label("Passord").fill(password)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+
+def test_signing_in_shows_the_groups_documents_and_a_cookie_copied_before_signing_out_is_dead(browser, users_site):
+    context = _context(browser)
+    page = context.new_page()
+    page.goto(users_site + "/?q=fosterhjem")
+    assert page.locator("h1").inner_text() == "Logg inn"
+    shot(page, "07-logg-inn")
+    _sign_in(page, KARI[0], "feil-passord")
+    assert "Feil brukernavn eller passord." in page.locator("[role=alert]").inner_text()
+    _sign_in(page, *KARI)
+    assert page.url == users_site + "/?q=fosterhjem"
+    assert "Innlogget som kari" in page.locator("header").inner_text()
+    assert "Fosterhjem i Bergen" in page.locator("li.hit").first.inner_text()
+    shot(page, "08-innlogget-treff")
+    search(page, "nedbemanning")
+    assert page.locator("h1.summary").inner_text().startswith("Ingen treff")
+    copied = [dict(c) for c in context.cookies() if c["name"] == "sokbase_sesjon"]
+    assert copied and copied[0]["httpOnly"] and copied[0]["sameSite"] == "Lax"
+    with page.expect_navigation():
+        page.get_by_role("button", name="Logg ut").click()
+    assert "Du er logget ut." in page.locator("[role=status]").inner_text()
+
+    thief = _context(browser)
+    thief.add_cookies(copied)
+    stolen = thief.new_page()
+    stolen.goto(users_site + "/?q=fosterhjem")
+    assert stolen.locator("h1").inner_text() == "Logg inn" and "Fosterhjem" not in stolen.content()
+    thief.close()
+    context.close()
+
+
+def test_forms_posted_from_another_site_neither_sign_in_nor_sign_out(browser, users_site, attacker_site):
+    attacker_site.pages["/logg-inn.html"] = (
+        f'<form method="post" action="{users_site}/logg-inn"><input name="brukernavn" value="{KARI[0]}">'
+        f'<input name="passord" value="{KARI[1]}"><input name="csrf" value="gjettet.token"></form>'
+        '<script>document.forms[0].submit()</script>')
+    attacker_site.pages["/logg-ut.html"] = (
+        f'<form method="post" action="{users_site}/logg-ut"></form><script>document.forms[0].submit()</script>')
+    context = _context(browser)
+    page = context.new_page()
+    with page.expect_navigation(url=users_site + "/logg-inn"):
+        page.goto(attacker_site.url + "/logg-inn.html")
+    assert "Skjemaet var utløpt eller kom fra en annen side" in page.locator("[role=alert]").inner_text()
+    assert not [c for c in context.cookies() if c["name"] == "sokbase_sesjon"]
+
+    page.goto(users_site + "/")
+    _sign_in(page, *KARI)
+    with page.expect_navigation(url=users_site + "/logg-ut"):
+        page.goto(attacker_site.url + "/logg-ut.html")
+    assert "Utloggingen kom ikke fra søkesiden" in page.content()
+    page.goto(users_site + "/?q=fosterhjem")
+    assert "Innlogget som kari" in page.locator("header").inner_text()  # still signed in
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def proxy_site(access_index):
+    """--auth proxy whose trusted proxy is 127.0.0.1: the browser plays the proxy, sending its headers."""
+    corpus, index_dir = access_index
+    server = _Server(create_app({"SOKBASE_INDEX": str(index_dir), "SOKBASE_CORPUS": str(corpus),
+                                 "SOKBASE_AUTH": "proxy", "SOKBASE_TRUSTED_PROXIES": ["127.0.0.1"]}))
+    yield server.url
+    server.close()
+
+
+def test_proxy_headers_sent_from_a_browser_that_is_not_the_proxy_are_refused(browser, access_index):
+    corpus, index_dir = access_index
+    server = _Server(create_app({"SOKBASE_INDEX": str(index_dir), "SOKBASE_CORPUS": str(corpus),
+                                 "SOKBASE_AUTH": "proxy", "SOKBASE_TRUSTED_PROXIES": ["192.0.2.1"]}))
+    try:
+        context = _context(browser, extra_http_headers={"X-Forwarded-User": "leder", "X-Forwarded-Groups": "ledelse",
+                                                       "X-Forwarded-For": "192.0.2.1"})
+        page = context.new_page()
+        response = page.goto(server.url + "/?q=nedbemanning")
+        assert response.status == 403 and page.locator("h1").inner_text() == "Ingen tilgang"
+        assert "Tromsø" not in page.content()
+        shot(page, "09-proxy-ingen-tilgang")
+        context.close()
+    finally:
+        server.close()
+
+
+def test_a_group_cannot_open_another_groups_document_its_original_or_find_it_as_similar(browser, proxy_site, access_index):
+    import sokbase
+    from sokbase.models import doc_id_for
+
+    with sokbase.open_index(access_index[1]) as index:
+        secret = index.search("nedbemanning").hits[0]
+    context = _context(browser, extra_http_headers={"X-Forwarded-User": "kari", "X-Forwarded-Groups": "barnevern"})
+    page = context.new_page()
+    for path in (f"/doc/{doc_id_for(SECRET_DOC)}", f"/doc/{secret.doc_id}?avsnitt={secret.passage_id}",
+                 f"/similar/{secret.passage_id}"):
+        response = page.goto(proxy_site + path)
+        assert response.status == 404 and page.locator("h1").inner_text() == "Fant ikke siden", path
+        assert "Hemmelig" not in page.content()
+    downloads = []
+    page.on("download", lambda download: downloads.append(download))
+    response = page.goto(proxy_site + f"/doc/{secret.doc_id}/original")
+    assert response.status == 404 and downloads == []
+    page.goto(proxy_site + "/")
+    search(page, "bostøtte samarbeid")
+    assert "Tromsø" not in page.locator("aside.facets").inner_text()
+    follow(page, page.locator("li.hit", has_text="Fosterhjem").first.get_by_role("link", name="Lignende avsnitt"))
+    assert "Hemmelig" not in page.locator("main").inner_text()
+    shot(page, "10-proxy-lignende-uten-skjulte")
+    context.close()
