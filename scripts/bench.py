@@ -17,7 +17,9 @@ Results go to stdout as a Markdown table and to bench-results/bench-<size>.json.
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
+import logging
 import os
 import platform
 import random
@@ -28,9 +30,11 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 NORQUAD_PATHS = [ROOT / "tests/data/norquad/documents.jsonl", ROOT.parent / "shared/eval/norquad/documents.jsonl"]
@@ -46,7 +50,11 @@ BUDGET = {
     "build_passages_per_s": 2000.0,
     "build_peak_rss_mb": 600.0,
     "incremental_fraction": 0.05,
+    "access_filter_p95_ratio": 1.10,  # /api/search through --auth proxy, filter on, against the open server
 }
+# Access rules added after the open server was measured: every fourth folder for a group the reader is
+# not in (hidden), the folder after it for the reader's group.
+HIDDEN_GROUP, READER_GROUP = "gruppe-b", "gruppe-a"
 
 
 @dataclass
@@ -62,6 +70,10 @@ class SizeResult:
     index_mb: float = 0.0
     warm_ms: dict[str, float] = field(default_factory=dict)
     references: dict[str, dict[str, float]] = field(default_factory=dict)
+    web_ms: dict[str, dict[str, float]] = field(default_factory=dict)  # /api/search over HTTP: open, proxy
+    access_change_s: float = 0.0  # the incremental run after access rules were added
+    access_refiled: int = 0  # files it re-filed without reading them
+    hidden_share: float = 0.0  # of the passages, hidden from the proxy's reader
 
 
 # ---------------------------------------------------------------- corpus
@@ -193,6 +205,66 @@ def indexed_passages(index_dir: Path) -> tuple[list[str], list[str]]:
     return texts, municipalities
 
 
+class WebServer:
+    """The app under waitress in this process, asked over HTTP with keep-alive, as a browser or script would."""
+
+    def __init__(self, index_dir: Path, config: dict, headers: dict):
+        from waitress.server import create_server
+
+        from sokbase.web import create_app
+
+        logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # "Task queue depth is 1": two clients, two threads
+        self.server = create_server(create_app({"SOKBASE_INDEX": str(index_dir), **config}), host="127.0.0.1",
+                                    port=0, threads=2)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+        self.connection = http.client.HTTPConnection("127.0.0.1", self.server.effective_port)
+        self.headers = headers
+
+    def search(self, query: dict) -> float:
+        """Milliseconds for one /api/search."""
+        params = {"q": query["q"], "limit": 10} | ({"kommune": query["kommune"]} if query.get("kommune") else {})
+        started = time.perf_counter()
+        self.connection.request("GET", "/api/search?" + urlencode(params), headers=self.headers)
+        response = self.connection.getresponse()
+        response.read()
+        elapsed = (time.perf_counter() - started) * 1000
+        if response.status not in (200, 400):
+            raise RuntimeError(f"/api/search answered {response.status} for {query}")
+        return elapsed
+
+    def close(self) -> None:
+        self.connection.close()
+        self.server.close()
+        self.thread.join(timeout=5)
+
+
+def web_search(servers: dict[str, WebServer], queries: list[dict]) -> dict[str, dict[str, float]]:
+    """Each query to every server in turn, so that a machine that slows down slows them all alike."""
+    samples: dict[str, list[float]] = {name: [] for name in servers}
+    for query in queries[:20]:
+        for server in servers.values():
+            server.search(query)
+    for query in queries:
+        for name, server in servers.items():
+            samples[name].append(server.search(query))
+    return {name: percentiles(found) for name, found in samples.items()}
+
+
+def add_access_rules(corpus: Path) -> None:
+    for number, folder in enumerate(sorted(p for p in corpus.iterdir() if p.is_dir())):
+        group = {1: HIDDEN_GROUP, 2: READER_GROUP}.get(number % 4)
+        if group:
+            (folder / "_access.toml").write_text(f'access = ["{group}"]\n', encoding="utf-8")
+
+
+def hidden_share(index_dir: Path) -> float:
+    from sokbase import storage
+
+    manifest = storage.read_manifest(storage.current_generation(index_dir))
+    return round(manifest.access.get(HIDDEN_GROUP, 0) / max(1, manifest.passages), 3)
+
+
 # ---------------------------------------------------------------- references
 
 
@@ -299,6 +371,24 @@ def bench_size(target: int, paragraphs: list[str], work: Path) -> SizeResult:
     queries = make_queries(passages, municipalities)
     print(f"[{target}] {len(queries)} søk mot sokbase og referansene …", file=sys.stderr)
     result.warm_ms = sokbase_warm(index_dir, queries)
+    print(f"[{target}] access rules added; /api/search over HTTP, open server and --auth proxy …", file=sys.stderr)
+    open_index = work / "index-open"  # the index as it was before the rules, for the open server
+    shutil.copytree(index_dir, open_index)
+    add_access_rules(corpus)
+    started = time.perf_counter()
+    changed = json.loads(subprocess.run([*SOKBASE, "index", str(corpus), "--index", str(index_dir), "--json"],
+                                        capture_output=True, text=True, check=False).stdout)
+    result.access_change_s = round(time.perf_counter() - started, 2)
+    result.access_refiled, result.hidden_share = changed["access_changed"], hidden_share(index_dir)
+    proxy = {"SOKBASE_CORPUS": str(corpus), "SOKBASE_AUTH": "proxy", "SOKBASE_TRUSTED_PROXIES": ["127.0.0.1"]}
+    servers = {"open": WebServer(open_index, {"SOKBASE_CORPUS": str(corpus)}, {}),
+               "proxy": WebServer(index_dir, proxy, {"X-Forwarded-User": "bench", "X-Forwarded-Groups": READER_GROUP})}
+    try:
+        result.web_ms = web_search(servers, queries)
+    finally:
+        for server in servers.values():
+            server.close()
+    shutil.rmtree(open_index, ignore_errors=True)
     result.references["whoosh-tutorial"] = tutorial_whoosh(passages, queries, work / "tutorial")
     for name, run in [("bm25s", lambda: bm25s_reference(passages, queries)),
                       ("tantivy", lambda: tantivy_reference(passages, queries, work / "tantivy"))]:
@@ -339,7 +429,13 @@ def verdicts(results: list[SizeResult], cold_s: float) -> list[tuple[str, str, b
          largest.build_peak_rss_mb <= BUDGET["build_peak_rss_mb"]),
         ("1 % endret ≤ 5 % av full bygging", f"{largest.incremental_fraction:.1%}",
          largest.incremental_fraction <= BUDGET["incremental_fraction"]),
+        ("/api/search p95 med --auth proxy og tilgangsfilter ≤ 1,10 × åpen server",
+         f"{access_ratio(largest):.2f}×", access_ratio(largest) <= BUDGET["access_filter_p95_ratio"]),
     ]
+
+
+def access_ratio(result: SizeResult) -> float:
+    return result.web_ms["proxy"]["p95"] / result.web_ms["open"]["p95"]
 
 
 def markdown(results: list[SizeResult], cold_s: float) -> str:
@@ -364,6 +460,15 @@ def markdown(results: list[SizeResult], cold_s: float) -> str:
             keys = ("p50", "p95", "p99") if name == "whoosh-tutorial" else ("p50", "p95")
             cells.append("/".join(str(ref[k]) for k in keys) + f" ({ref['build_s']})" if ref else "–")
         lines.append("| " + " | ".join(cells) + " |")
+    lines += ["", "`/api/search` over HTTP (waitress, keep-alive), each query to both servers in turn: the open server "
+              "on the index before access rules, and `--auth proxy` for a reader in one group, every fourth folder "
+              "hidden from them:", "",
+              "| passages | open p50/p95/p99 ms | --auth proxy + filter p50/p95/p99 ms | p95 ratio | hidden | "
+              "rules added: re-filed files, s |", "|---|---|---|---|---|---|"]
+    for r in results:
+        lines.append(f"| {r.passages} | " + " | ".join("/".join(str(r.web_ms[name][k]) for k in ("p50", "p95", "p99"))
+                                                     for name in ("open", "proxy"))
+                     + f" | {access_ratio(r):.2f}× | {r.hidden_share:.0%} | {r.access_refiled}, {r.access_change_s} |")
     largest = max(results, key=lambda r: r.target_passages)
     lines += ["", f"Ratios at {largest.passages} passages (sokbase ÷ reference; below 1 means sokbase is faster):", ""]
     for name, ref in largest.references.items():
