@@ -198,9 +198,10 @@ def _print_index_summary(report, tracker: _IndexProgress, corpus: Path) -> None:
         if failure.source not in tracker.shown:
             click.echo(f"Kunne ikke lese {failure.source}: {failure.reason}", err=True)
     _print_ocr(report.ocr)
+    refiled = f", {report.access_changed} med ny tilgangsregel" if report.access_changed else ""
     click.echo(
         f"{report.added} nye, {report.updated} endret, {report.renamed} flyttet, {report.removed} fjernet, "
-        f"{report.unchanged} uendret, {len(report.failures)} feilet ({report.seconds:.1f} s)."
+        f"{report.unchanged} uendret{refiled}, {len(report.failures)} feilet ({report.seconds:.1f} s)."
     )
     if report.documents == 0:
         click.echo(f"Feil: ingen filer i {corpus} kunne indekseres; indeksen er ikke endret.", err=True)
@@ -416,6 +417,10 @@ def stats(index_dir, as_json) -> None:
     click.echo(f"Kommuner:    {len(manifest.municipalities)}")
     for name, count in manifest.municipalities.items():
         click.echo(f"  - {name}: {count} avsnitt")
+    if set(manifest.access) - {"*"}:  # who may read what on the web page (docs/access.md)
+        click.echo("Tilgang på søkesiden:")
+        for group, count in manifest.access.items():
+            click.echo(f"  - {'alle innloggede' if group == '*' else group}: {count} avsnitt")
     unreadable = [failure for failure in manifest.failures if not failure.needs_ocr]
     scanned = [failure for failure in manifest.failures if failure.needs_ocr]
     if unreadable:
