@@ -522,7 +522,7 @@ def _serve_config(host: str, auth: str | None, users_file: Path | None, trusted:
     for address in trusted:
         try:
             parse_address(address)
-        except ValueError as error:
+        except SokbaseError as error:
             raise click.BadParameter(str(error), param_hint="--trusted-proxy") from None
     if auth is None and users_file:
         raise click.UsageError("--users brukes bare med --auth users.")

@@ -25,6 +25,7 @@ from pathlib import Path
 from flask import Blueprint, Flask, abort, current_app, g, redirect, render_template, request, url_for
 
 from ..access import EVERYONE, reader_values
+from ..errors import SokbaseError
 from ..users import User, UsersFileError, check_password, read_users
 
 log = logging.getLogger(__name__)
@@ -65,7 +66,7 @@ def parse_address(address: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network
     try:
         return ipaddress.ip_network(address.strip(), strict=False)
     except ValueError:
-        raise ValueError(f"«{address}» er ikke en IP-adresse eller et nett (f.eks. 127.0.0.1 eller 10.0.0.0/8)") from None
+        raise SokbaseError(f"«{address}» er ikke en IP-adresse eller et nett (f.eks. 127.0.0.1 eller 10.0.0.0/8)") from None
 
 
 @dataclass
@@ -212,13 +213,13 @@ def setup(app: Flask) -> None:
     config = app.config
     mode = config.get("SOKBASE_AUTH")
     if mode not in (None, "proxy", "users"):
-        raise ValueError(f"unknown SOKBASE_AUTH {mode!r}")
+        raise SokbaseError(f"Ukjent innlogging «{mode}»: bruk proxy eller users.")
     trusted = TrustedProxies(list(config.get("SOKBASE_TRUSTED_PROXIES") or []))
     users = UsersFile(Path(config["SOKBASE_USERS"])) if mode == "users" else None
     auth = Auth(mode, trusted, config.get("SOKBASE_USER_HEADER") or "X-Forwarded-User",
                 config.get("SOKBASE_GROUPS_HEADER") or "X-Forwarded-Groups", users)
     if mode == "proxy" and not trusted.networks:
-        raise ValueError("--auth proxy trenger minst én --trusted-proxy")
+        raise SokbaseError("Innlogging gjennom proxy trenger adressen til proxyen (--trusted-proxy).")
     app.extensions["sokbase_auth"] = auth
     app.before_request(_identify)
     app.context_processor(lambda: {"reader": current_reader(), "auth_mode": auth.mode,
