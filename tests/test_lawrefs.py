@@ -88,3 +88,17 @@ def test_an_amendment_act_does_not_take_the_name_of_the_law_it_amends():
 def test_a_question_ending_in_a_bracketed_abbreviation_is_searched(laws):
     results = laws.search("Hva sier forvaltningsloven om klagefrist (fvl)?")
     assert results.hits and results.hits[0].source == FORVALTNINGSLOVEN
+
+
+@pytest.mark.parametrize("query, filters", [
+    ("husleieloven § 99-99", {}),  # no such paragraph: the law is only named
+    ("husleieloven 1999", {}),
+    ("husleieloven § 9-2", {"year": 1970}),  # the paragraph is filtered away
+    ("husleieloven § 9-2", {}),
+])
+def test_the_facets_count_what_a_reference_query_lists(laws, query, filters):
+    results = laws.search(query, limit=1000, **filters)
+    facets = laws.facets(query, **filters)
+    assert results.total == len(results.hits) == sum(value.count for value in facets.doc_type)
+    for value in facets.year:
+        assert laws.search(query, limit=1000, **{**filters, "year": int(value.value)}).total == value.count, value

@@ -297,13 +297,8 @@ class SearchIndex:
         """The passages a reference points at, and the candidates the ranking rules order, with their
         features; `rest` are the engine's next candidates, for pages past the pool."""
         parsed = self._parse(query)
-        plan = _plan(parsed)
+        plan, listed = self._planned(parsed, condition)
         words = ranking.units(parsed.tree, self.engine.expand) if parsed.tree is not None else []
-        listed: list[int] = []
-        if plan.referenced is not None:  # the paragraphs asked for, in the law's order
-            listed = sorted(self.engine.keys(_filtered(plan.referenced, condition)))
-            if not listed:  # no such paragraph ("kommuneloven 2018"): the law is only named
-                plan = _plan(parsed, unreferenced=True)
         keys: list[int] = []
         rest: list[Candidate] = []
         known: tuple[int, bool] | None = None
@@ -332,6 +327,15 @@ class SearchIndex:
         features = ranking.features(self.engine, keys, self._doc_ids(keys), words, plan.named)
         return _Pool(parsed, plan, words, listed, keys, features, rest, weights, known)
 
+    def _planned(self, parsed: ParsedQuery, condition: qt.Node | None) -> tuple[_Plan, list[int]]:
+        """The plan, and the passages its law reference points at, in the law's order. A reference to
+        no passage (no such paragraph, "kommuneloven 2018", or none left by the filters) only names the law."""
+        plan = _plan(parsed)
+        if plan.referenced is None:
+            return plan, []
+        listed = sorted(self.engine.keys(_filtered(plan.referenced, condition)))
+        return (plan, listed) if listed else (_plan(parsed, unreferenced=True), [])
+
     def facets(
         self,
         query: str,
@@ -347,14 +351,15 @@ class SearchIndex:
         A group whose filter is set is counted without it, so its other values show what choosing them
         instead would give (the filters hold one value each)."""
         selected = dict(kommune=kommune, konferanse=konferanse, year=year, doc_type=doc_type)
-        counted = _plan(self._parse(query)).counted
+        parsed = self._parse(query)
         matched: dict[tuple, list[int]] = {}
 
         def keys(group: str) -> list[int]:
             others = {name: None if name == group else value for name, value in selected.items()}
             key = tuple(others.values())
             if key not in matched:
-                matched[key] = self.engine.keys(_filtered(counted, self._filters(**others)))
+                condition = self._filters(**others)
+                matched[key] = self.engine.keys(_filtered(self._planned(parsed, condition)[0].counted, condition))
             return matched[key]
 
         _, kommuner = self.engine.facet_table()
