@@ -102,3 +102,15 @@ def test_the_facets_count_what_a_reference_query_lists(laws, query, filters):
     assert results.total == len(results.hits) == sum(value.count for value in facets.doc_type)
     for value in facets.year:
         assert laws.search(query, limit=1000, **{**filters, "year": int(value.value)}).total == value.count, value
+
+
+@pytest.mark.parametrize("query", ["husleieloven", "husll", "husleieloven § 99-99"])
+def test_a_query_that_only_names_a_law_does_not_say_words_are_missing(laws, query):
+    from click.testing import CliRunner
+
+    from sokbase.cli import cli
+
+    results = laws.search(query)
+    assert results.hits and results.matched_all_terms
+    output = CliRunner().invoke(cli, ["search", query, "--index", str(laws.index_dir)]).output
+    assert "Ingen avsnitt inneholdt alle ordene" not in output

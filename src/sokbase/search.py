@@ -277,8 +277,10 @@ class SearchIndex:
             absent = ranking.missing(self.engine, [c.key for c in rest], pool.words)
             rows += [(c.key, c.score, absent[c.key]) for c in rest]
         parsed, plan = pool.parsed, pool.plan
+        shared = len(pool.listed) + len(pool.keys)  # the rows every page shares, whichever is asked for
         if not rows and plan.ranked is None and plan.named:  # only a law's name: the law from its beginning
             rows = [(key, 0.0, ()) for key in sorted(self.engine.keys(_filtered(plan.counted, condition)))[:wanted]]
+            shared = len(rows)
         total, exact = pool.known or self.engine.count(_filtered(plan.counted, condition), max(COUNT_UP_TO, wanted))
         total = max(total, len(rows)) if exact else total
         page = rows[offset:wanted]
@@ -290,7 +292,7 @@ class SearchIndex:
         ]
         suggestions = suggest(self.engine, self._analyzer, query) if total < FEW_HITS else []
         return Results(query=query, total=total, total_exact=exact, hits=hits,
-                       matched_all_terms=any(not absent for _, _, absent in rows[: len(pool.listed) + len(pool.keys)]) or not rows,
+                       matched_all_terms=any(not absent for _, _, absent in rows[:shared]) or not rows,
                        suggestions=suggestions, notice=parsed.notice)
 
     def _pool(self, query: str, condition: qt.Node | None, wanted: int) -> _Pool:
