@@ -50,10 +50,28 @@ def test_a_chapter_is_read_from_its_heading(heading, chapter):
     ("forvaltningsloven § 42", FORVALTNINGSLOVEN, "§ 42."),
     ("sosialtjenesteloven 27", SOSIALTJENESTELOVEN, "§ 27."),
     ("sotjl § 27", SOSIALTJENESTELOVEN, "§ 27."),
+    ("fvl § 29 i klagesaker", FORVALTNINGSLOVEN, "§ 29."),  # "i" is the word, not § 29 i
+    ("husleieloven 9-2 i praksis", HUSLEIELOVEN, "§ 9-2."),
 ])
 def test_a_reference_finds_that_paragraph_first(laws, query, source, heading):
     hit = laws.search(query).hits[0]
     assert (hit.source, hit.heading.split()[0] + " " + hit.heading.split()[1]) == (source, heading), query
+
+
+@pytest.mark.parametrize("query, paragraph", [
+    ("husll § 3-2 a", "3-2a"),
+    ("husll § 3-2 a plikt", "3-2a"),
+    ("husll § 55 i", "55i"),
+    ("husll § 55i om frister", "55i"),
+    ("husll § 9-2 i praksis", "9-2"),
+    ("husll 9-2 i praksis", "9-2"),
+    ("husll § 9 - 2 b", "9-2b"),
+])
+def test_a_paragraphs_letter_is_told_from_the_word_i(query, paragraph):
+    from sokbase.lawrefs import LawDocument, LawNames
+
+    names = LawNames.build([LawDocument("a", "Lov om husleieavtaler (husleieloven)", "Husleieloven – husll")])
+    assert [m.paragraph for m in names.find(query)] == [paragraph]
 
 
 def test_a_chapter_reference_lists_the_chapters_paragraphs_in_order(laws):

@@ -21,8 +21,11 @@ from .lexicon import fold
 _PARAGRAPH_HEADING = re.compile(r"^§+\s*(\d+\s?[a-zA-Z]?(?:-\d+\s?[a-zA-Z]?)?)(?![\w-])", re.ASCII)
 _CHAPTER_HEADING = re.compile(r"^kap(?:ittel|itel|\.)?\s*(\d+\s?[a-zA-Z]?)(?![\w])", re.IGNORECASE)
 # In a query: "§ 20-1", "§§ 3-2 a", "kap. 14", "kapittel 14"; after a law's name also a bare "9-2" or "29".
-_PARAGRAPH = r"§+\s*(?P<para>\d+\s?[a-zA-Z]?(?:\s?-\s?\d+\s?[a-zA-Z]?)?)(?![\w-])"
-_BARE = r"(?P<bare>\d+(?:\s?-\s?\d+)?(?:\s[a-zA-Z](?![\w]))?)(?![\w-])"
+# A letter set apart is the paragraph's ("§ 3-2 a"), except an "i" that more words follow: "fvl § 29 i
+# klagesaker" asks for § 29 (a few laws have a § 55 i, asked for as such at the end of a query).
+_LETTER = r"(?:[a-zA-Z]|\s(?!i\s+\w)[a-zA-Z])?"
+_PARAGRAPH = rf"§+\s*(?P<para>\d+{_LETTER}(?:\s?-\s?\d+{_LETTER})?)(?![\w-])"
+_BARE = r"(?P<bare>\d+(?:\s?-\s?\d+)?(?:\s(?!i\s+\w)[a-zA-Z](?![\w]))?)(?![\w-])"
 _CHAPTER = r"kap(?:ittel|\.)?\s*(?P<chapter>\d+\s?[a-zA-Z]?)(?![\w-])"
 _AFTER_NAME = re.compile(rf"\s*(?:{_PARAGRAPH}|{_CHAPTER}|{_BARE})", re.IGNORECASE)
 _BEFORE_NAME = re.compile(rf"{_PARAGRAPH}\s*$", re.IGNORECASE)
