@@ -132,3 +132,21 @@ def test_a_query_that_only_names_a_law_does_not_say_words_are_missing(laws, quer
     assert results.hits and results.matched_all_terms
     output = CliRunner().invoke(cli, ["search", query, "--index", str(laws.index_dir)]).output
     assert "Ingen avsnitt inneholdt alle ordene" not in output
+
+
+@pytest.mark.parametrize("query, sources, absent", [
+    ("husleieloven IKKE depositum", {HUSLEIELOVEN}, "depositum"),
+    ("husll -depositum", {HUSLEIELOVEN}, "depositum"),
+    ("bolig IKKE husleieloven", {BUSTOTTELOVA, SOSIALTJENESTELOVEN}, None),
+    ("-husleieloven frist", {FORVALTNINGSLOVEN}, None),
+    ("husleieloven ELLER fvl", {HUSLEIELOVEN, FORVALTNINGSLOVEN}, None),
+    ("tittel:husleieloven", {HUSLEIELOVEN}, None),
+])
+def test_a_law_name_under_an_operator_keeps_the_operators_meaning(laws, query, sources, absent):
+    """A law's name negated, beside ELLER or in a field is taken as the query says (before, the name was
+    cut out of the query: 'husleieloven IKKE depositum' was refused, '-husll leie' ranked husll first)."""
+    results = laws.search(query, limit=1000)
+    assert {hit.source for hit in results.hits} == sources, query
+    assert results.total == len(results.hits) == sum(value.count for value in laws.facets(query).doc_type)
+    if absent:
+        assert not any(absent in hit.text.lower() for hit in results.hits)

@@ -91,14 +91,17 @@ class QueryParser:
         """`laws` names the laws of the index; a law named in the query is taken out of its words."""
         text = _check(text)
         cleaned = _QUESTION_MARK.sub("", text)
-        mentions = tuple(laws.find(cleaned)) if laws is not None and may_name_a_law(cleaned) else ()
-        if mentions:
-            cleaned = _without_spans(cleaned, [mention.span for mention in mentions])
-            if not _WORD.search(cleaned):
-                return ParsedQuery(None, False, laws=mentions)
+        mentions = _named(cleaned, laws.find(cleaned)) if laws is not None and may_name_a_law(cleaned) else ()
+        if not mentions:
+            return self._parse(text, cleaned)
+        rest = _without_spans(cleaned, [mention.span for mention in mentions])
+        if not _WORD.search(_OPERATOR.sub(" ", rest)):  # only laws, perhaps joined by ELLER
+            return ParsedQuery(None, False, laws=mentions)
+        try:
+            found = self._parse(text, rest)
+        except QueryError:  # only a negation is left ("husleieloven IKKE depositum"): the name is a word too
             found = self._parse(text, cleaned)
-            return ParsedQuery(found.tree, found.has_operators, found.notice, mentions)
-        return self._parse(text, cleaned)
+        return ParsedQuery(found.tree, found.has_operators, found.notice, mentions)
 
     def _parse(self, text: str, cleaned: str) -> ParsedQuery:
         for year in _YEAR_VALUE.findall(re.sub(r'"[^"]*"', " ", cleaned)):  # not inside a phrase
@@ -228,6 +231,16 @@ def with_compounds_apart(tree: qt.Node, split) -> qt.Node:
     if isinstance(tree, qt.Filter):
         return qt.Filter(with_compounds_apart(tree.query, split), tree.condition)
     return tree
+
+
+_NOT_NAMING = re.compile(r"(?:(?<!\S)(?:NOT|IKKE|ANDNOT)[\s(]+|:)$")
+
+
+def _named(text: str, mentions: list[LawMention]) -> tuple[LawMention, ...]:
+    """The laws the query asks for. A law's name that an operator excludes (-pbl, IKKE pbl) or a field
+    holds (tittel:husleieloven) is a word of the query, read as the syntax says."""
+    return tuple(m for m in mentions
+                 if not text.startswith("-", m.span[0]) and not _NOT_NAMING.search(text[: m.span[0]]))
 
 
 def _without_spans(text: str, spans: list[tuple[int, int]]) -> str:
