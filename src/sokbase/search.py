@@ -312,14 +312,21 @@ class SearchIndex:
             seen = set(listed)
             keys = [c.key for c in found[: ranking.POOL] if c.key not in seen]
             complete = len(found) < asked  # every passage the pool's query matches is in hand
+            cut = False  # passages with all the words were left out of the pool
             for extra, counts in ((plan.all_words, True), (_in_laws(plan.ranked, plan.named), False)):
                 if extra is not None:
                     seen = set(keys) | set(listed)
                     more = self.engine.candidates(_filtered(extra, condition), ranking.ALL_WORDS_POOL)
                     keys += [c.key for c in more if c.key not in seen]
-                    complete = complete and (not counts or len(more) < ranking.ALL_WORDS_POOL)
+                    cut = cut or (counts and len(more) >= ranking.ALL_WORDS_POOL)
+            complete = complete and not cut
             seen = set(keys) | set(listed)
-            rest = [c for c in found[ranking.POOL :] if c.key not in seen]
+            later = found[ranking.POOL :]
+            if cut and wanted > len(listed) + len(keys):
+                # Passages holding the words only inside compounds are not among the pool query's: pages
+                # past the pool take them from what the total counts, so every counted passage is listed.
+                later = self.engine.candidates(_filtered(plan.counted, condition), asked)
+            rest = [c for c in later if c.key not in seen]
             matched = len(set(listed) | set(keys) | {c.key for c in found})
             if matched > bound:
                 known = (bound, False)
