@@ -114,9 +114,6 @@ class LawNames:
             names[key] = tuple(sorted(d for d, s in documents_by_strength.items() if s == best))
         return cls(names, normalize)
 
-    def __len__(self) -> int:
-        return len(self._names)
-
     def find(self, text: str) -> list[LawMention]:
         """The laws named in `text`, longest name first where names overlap."""
         words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]

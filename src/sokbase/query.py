@@ -41,7 +41,6 @@ _QUESTION_MARK = re.compile(r"(?<=[\w)\]»\"])\?+(?=[\s)\"]|$)")
 _YEAR_VALUE = re.compile(r"(?<![\w\"])(?:%s):(?![\[{])(\S*)" % "|".join(["year", *FIELD_ALIASES["year"]]))
 # What the syntax means to the parser; read as plain words, these are only punctuation.
 _SYNTAX = re.compile(r"[()\[\]{}^~+]|(?<!\S)-|(?<=\s)(?:AND|OR|NOT|ANDNOT|OG|ELLER|IKKE)(?=\s)")
-KEYWORD_FIELDS = ("kommune", "doc_type", "konferanse")
 
 PLAIN_WORDS_NOTICE = "Søket kunne ikke leses som søkesyntaks ({reason}); det ble søkt etter ordene i det."
 
@@ -52,10 +51,6 @@ class ParsedQuery:
     has_operators: bool  # the user wrote OR/NOT/-/quotes/fields: the query is taken as it stands
     notice: str | None = None  # why the query was read otherwise than typed, for the user
     laws: tuple[LawMention, ...] = ()  # laws named, with the paragraph or chapter asked for
-
-    @property
-    def words(self) -> list[qt.Word]:
-        return qt.words(self.tree) if self.tree is not None else []
 
 
 class QueryParser:

@@ -156,28 +156,6 @@ def positive(node: Node) -> Iterator[Node]:
             yield from positive(child)
 
 
-def words(node: Node) -> list[Word]:
-    """The query's positive words, in the order typed, each once."""
-    found: dict[Word, None] = {}
-    for item in positive(node):
-        if isinstance(item, Word):
-            found[item] = None
-    return list(found)
-
-
-def scored_terms(node: Node) -> set[Term]:
-    """Every term whose occurrences add to a passage's score (phrases count through their words)."""
-    terms: set[Term] = set()
-    for item in positive(node):
-        if isinstance(item, Word):
-            terms.update(item.terms())
-        elif isinstance(item, Term):
-            terms.add(item)
-        elif isinstance(item, Phrase):
-            terms.update(Term(item.field, word) for word in item.words)
-    return terms
-
-
 def is_scored(node: Node) -> bool:
     """Whether a passage's match of `node` says anything about how well it answers (not a filter)."""
     return any(isinstance(item, (Word, Term, Phrase, Prefix, Pattern)) for item in positive(node))
