@@ -1,5 +1,6 @@
 """Law references in what a caseworker types: `pbl § 20-1`, `§ 20-1 pbl`, `husleieloven 9-2`,
-`fvl 29`, `kommuneloven kap. 14`, and a law named by its title, short title or abbreviation.
+`fvl 29`, `kommuneloven kap. 14`, and a law named by its short title, the name in brackets in its
+title, or an abbreviation.
 
 Which words name which law comes from the documents themselves (a law's title "Lov om husleieavtaler
 (husleieloven)" and short title "Husleieloven – husll") and from data/law-names.csv (other names and
