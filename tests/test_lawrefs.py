@@ -150,3 +150,9 @@ def test_a_law_name_under_an_operator_keeps_the_operators_meaning(laws, query, s
     assert results.total == len(results.hits) == sum(value.count for value in laws.facets(query).doc_type)
     if absent:
         assert not any(absent in hit.text.lower() for hit in results.hits)
+
+
+def test_a_listed_paragraph_says_which_words_it_lacks(laws):
+    hits = laws.search("husleieloven § 9-2 depositum").hits
+    assert hits[0].heading.startswith("§ 9-2") and hits[0].missing_words == ("depositum",)
+    assert [hit.missing_words for hit in laws.search("husleieloven § 9-2").hits] == [(), ()]

@@ -269,7 +269,8 @@ class SearchIndex:
         condition = self._filters(kommune, konferanse, year, doc_type)
         wanted = offset + limit
         pool = self._pool(query, condition, wanted)
-        rows = [(key, 0.0, ()) for key in pool.listed]
+        lacking = ranking.missing(self.engine, pool.listed, pool.words) if pool.listed else {}
+        rows = [(key, 0.0, lacking[key]) for key in pool.listed]
         order = sorted(range(len(pool.keys)), key=lambda i: (-ranking.score(pool.features[i], pool.weights), i))
         rows += [(pool.keys[i], ranking.score(pool.features[i], pool.weights), pool.features[i].missing) for i in order]
         if wanted > len(rows) and pool.rest:
