@@ -156,3 +156,15 @@ def test_a_listed_paragraph_says_which_words_it_lacks(laws):
     hits = laws.search("husleieloven § 9-2 depositum").hits
     assert hits[0].heading.startswith("§ 9-2") and hits[0].missing_words == ("depositum",)
     assert [hit.missing_words for hit in laws.search("husleieloven § 9-2").hits] == [(), ()]
+
+
+@pytest.mark.parametrize("query, filters, notice", [
+    ("husleieloven § 99-99", {}, "Fant ikke § 99-99 i husleieloven."),
+    ("fvl kap. 40 klage", {}, "Fant ikke kapittel 40 i fvl."),
+    ("husleieloven § 9-2", {"year": 1970}, "Fant ikke § 9-2 i husleieloven med filtrene som er valgt."),
+    ("husleieloven § 9-2", {}, None),
+    ("husleieloven", {}, None),
+])
+def test_a_reference_to_no_paragraph_says_so(laws, query, filters, notice):
+    """The law's passages stand in for a paragraph it does not have; the caseworker is told."""
+    assert laws.search(query, **filters).notice == notice

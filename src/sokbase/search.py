@@ -294,7 +294,7 @@ class SearchIndex:
         suggestions = suggest(self.engine, self._analyzer, query) if total < FEW_HITS else []
         return Results(query=query, total=total, total_exact=exact, hits=hits,
                        matched_all_terms=any(not absent for _, _, absent in rows[:shared]) or not rows,
-                       suggestions=suggestions, notice=parsed.notice)
+                       suggestions=suggestions, notice=_notice(parsed, plan, condition))
 
     def _pool(self, query: str, condition: qt.Node | None, wanted: int) -> _Pool:
         """The passages a reference points at, and the candidates the ranking rules order, with their
@@ -560,6 +560,18 @@ def _plan(parsed: ParsedQuery, unreferenced: bool = False) -> _Plan:
         ranked = qt.Or(tuple(_without_parts(word) for word in tree.children))
         ranked, all_words, counted = ranked, tree, qt.Or((tree, ranked))
     return _Plan(referenced, ranked, all_words, _any([referenced, counted]), named)
+
+
+def _notice(parsed: ParsedQuery, plan: _Plan, condition: qt.Node | None) -> str | None:
+    """How the query was read, and a paragraph or chapter asked for that no passage is (the law's
+    passages stand in for it)."""
+    asked = [m for m in parsed.laws if m.paragraph or m.chapter]
+    if plan.referenced is not None or not asked:
+        return parsed.notice
+    cited = " eller ".join(f"§ {m.paragraph} i {m.name}" if m.paragraph else f"kapittel {m.chapter} i {m.name}"
+                           for m in asked)
+    found = f"Fant ikke {cited}{' med filtrene som er valgt' if condition is not None else ''}."
+    return f"{parsed.notice} {found}" if parsed.notice else found
 
 
 def _reference(mention: LawMention) -> qt.Node:
