@@ -103,7 +103,7 @@ def test_a_wildcard_over_many_passages_ranks_as_it_would_word_by_word():
     from whoosh.fields import ID, TEXT, Schema
     from whoosh.filedb.filestore import RamStorage
 
-    from sokbase.scoring import LuceneBM25F
+    from sokbase.engines.whoosh_engine import LuceneBM25F
     from sokbase.engines.whoosh_engine import _ArrayUnion
 
     rng = random.Random(1)
@@ -130,7 +130,7 @@ def test_an_and_of_rare_and_common_words_finds_what_whooshs_own_and_finds():
     from whoosh.fields import ID, TEXT, Schema
     from whoosh.filedb.filestore import RamStorage
 
-    from sokbase.scoring import LuceneBM25F
+    from sokbase.engines.whoosh_engine import LuceneBM25F
     from sokbase.engines.whoosh_engine import _RarestFirst
 
     rng = random.Random(2)

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 CONTENT = "content"
+MAX_EXPANSIONS = 20  # a wildcard means its 20 most common words: "inn*" would otherwise search thousands
 
 
 @dataclass(frozen=True)

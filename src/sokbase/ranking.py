@@ -28,7 +28,6 @@ from .scoring import bm25, idf
 
 POOL = 100  # candidates the rules re-rank; later pages follow the engine's BM25F order
 ALL_WORDS_POOL = 50  # for keyword queries, passages with every word are fetched as well
-MAX_EXPANSIONS = 20  # a wildcard searches its most common words
 PROXIMITY_FROM = 0.5  # alternatives that stand for the word itself (not a compound's part)
 
 QUESTION_WORDS = frozenset(
@@ -88,7 +87,7 @@ def units(tree: qt.Node, expand: Callable[[qt.Prefix | qt.Pattern, int], list[st
                 found.setdefault((node.field, word), Unit((node.field, word), ((((node.field, word),), 1.0),), word))
             continue
         elif isinstance(node, (qt.Prefix, qt.Pattern)):
-            words = expand(node, MAX_EXPANSIONS)
+            words = expand(node, qt.MAX_EXPANSIONS)
             if not words:
                 continue
             surface = node.prefix + "*" if isinstance(node, qt.Prefix) else node.pattern

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 from math import log
 
-from whoosh.scoring import BM25F
-
 K1 = 1.2
 B = 0.75
 
@@ -26,14 +24,3 @@ def bm25(idf_: float, frequency: float, length: float, average_length: float) ->
     if frequency <= 0:
         return 0.0
     return idf_ * frequency * (K1 + 1) / (frequency + K1 * (1 - B + B * length / (average_length or 1.0)))
-
-
-class LuceneBM25F(BM25F):
-    """Whoosh's BM25F scorer with Lucene's idf: how the Whoosh engine chooses its candidates."""
-
-    def __init__(self, B: float = B, K1: float = K1, **field_b):
-        super().__init__(B=B, K1=K1, **field_b)
-
-    def idf(self, searcher, fieldname, text) -> float:
-        parent = searcher.get_parent()
-        return idf(parent.doc_count_all(), parent.doc_frequency(fieldname, text))

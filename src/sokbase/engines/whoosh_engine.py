@@ -15,12 +15,13 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.matching import IntersectionMatcher, WrappingMatcher
+from whoosh.scoring import BM25F
 
 from .. import querytree as qt
 from .. import storage, whoosh_fixes
 from ..analysis import is_extra
 from ..errors import IndexOutdatedError, SokbaseError
-from ..scoring import LuceneBM25F
+from ..scoring import B, K1, idf
 from .base import Candidate, DocumentTerms, FieldTerm, Occurrence, PassageTerms, Statistics
 
 ARRAY_UNION_FROM = 2000  # passages a wildcard's words hold together
@@ -333,7 +334,6 @@ class WhooshEngine:
 
 # ---------------------------------------------------------------------- tree → Whoosh
 
-MAX_EXPANSIONS = 20
 
 
 def _compile(node: qt.Node, reader, expand) -> wq.Query:
@@ -348,7 +348,7 @@ def _compile(node: qt.Node, reader, expand) -> wq.Query:
     if isinstance(node, qt.Phrase):
         return wq.Phrase(node.field, list(node.words), slop=node.slop)
     if isinstance(node, (qt.Prefix, qt.Pattern)):
-        return _expansion(node.field, expand(node, MAX_EXPANSIONS), reader)
+        return _expansion(node.field, expand(node, qt.MAX_EXPANSIONS), reader)
     if isinstance(node, qt.Match):
         return wq.Term(node.field, node.value)
     if isinstance(node, qt.YearRange):
@@ -506,3 +506,13 @@ def _stamp(index_dir: Path) -> tuple[int, int, int] | None:
         return None
     return status.st_ino, status.st_mtime_ns, status.st_size
 
+
+class LuceneBM25F(BM25F):
+    """Whoosh's BM25F scorer with Lucene's idf (scoring.py): how the Whoosh engine chooses its candidates."""
+
+    def __init__(self, B: float = B, K1: float = K1, **field_b):
+        super().__init__(B=B, K1=K1, **field_b)
+
+    def idf(self, searcher, fieldname, text) -> float:
+        parent = searcher.get_parent()
+        return idf(parent.doc_count_all(), parent.doc_frequency(fieldname, text))
