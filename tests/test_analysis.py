@@ -90,7 +90,7 @@ def test_parts_are_extras_so_the_whole_word_ranks_above_a_part():
 
 def test_a_part_weighs_less_than_the_word_itself():
     parser = QueryParser(build_schema(), Gazetteer.default())
-    word = parser.parse("satsing").words[0]
+    word = parser.parse("satsing").tree
     assert word.main.text == "satsing" and word.main.weight == 1.0
     assert ("+satsing", 0.25) in {(term.text, term.weight) for term in word.alternatives}
 
