@@ -16,17 +16,11 @@ __all__ = ["__version__", "open_index", "build_index"]
 
 
 def open_index(path=None):
-    """Open the index at `path` (default: $SOKBASE_INDEX or ./index) for searching."""
-    from .engines.location import location_of
+    """Open the index at `path` for searching: a folder (Whoosh) or a postgresql:// URL (default:
+    $SOKBASE_INDEX or ./index)."""
     from .search import SearchIndex
 
-    location = location_of(path)
-    if location.is_postgres:
-        from .errors import SokbaseError
-
-        raise SokbaseError(f"Søk i en PostgreSQL-indeks ({location}) kommer i en senere versjon; "
-                           "indeksering og `sokbase stats` virker allerede.")
-    return SearchIndex.open(location.path)
+    return SearchIndex.open(path)
 
 
 def build_index(corpus, index_dir=None, **options):

@@ -491,6 +491,7 @@ def serve(index_dir, corpus, host, port, auth, users_file, trusted_proxy, user_h
     """
     import waitress
 
+    from .engines.location import redacted
     from .web import create_app
 
     config = _serve_config(host, auth, users_file, trusted_proxy, public)
@@ -501,7 +502,8 @@ def serve(index_dir, corpus, host, port, auth, users_file, trusted_proxy, user_h
     with app.extensions["sokbase"].use() as index:  # a missing index is reported now, not on the first visit
         generation = index.generation
         hidden = sum(count for value, count in index.manifest.access.items() if value != "*")
-    click.echo(f"Søkesiden kjører på http://{host}:{port}/ (indeks {index_dir}, {generation}). Stopp med Ctrl+C.")
+    click.echo(f"Søkesiden kjører på http://{host}:{port}/ (indeks {redacted(index_dir)}, {generation}). "
+               "Stopp med Ctrl+C.")
     click.echo(_SIGN_IN[auth])
     if hidden and auth is None:
         click.echo(f"{hidden} avsnitt har tilgangsregler og vises ikke uten innlogging (--auth).")

@@ -39,5 +39,9 @@ class IndexOutdatedError(SokbaseError):
     """The index was built by an incompatible version of sokbase."""
 
 
+class IndexUnavailableError(SokbaseError):
+    """The index cannot be reached now (its database is down, refuses us, or failed a statement)."""
+
+
 class PassageNotFoundError(SokbaseError):
     """No passage has the given id."""

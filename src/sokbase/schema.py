@@ -56,8 +56,13 @@ def analysis_for_new_indexes(options: AnalysisOptions):
         _ANALYSIS.reset(token)
 
 
+def current_analysis() -> AnalysisOptions:
+    """The analyzer options a new index gets here (see analysis_for_new_indexes)."""
+    return _ANALYSIS.get() or AnalysisOptions()
+
+
 def build_schema(analysis: AnalysisOptions | None = None) -> Schema:
-    options = analysis or _ANALYSIS.get() or AnalysisOptions()
+    options = analysis or current_analysis()
     analyzer = norwegian_analyzer(options)
     # tittel: and overskrift: search the words as written, so compound parts and folded forms of
     # titles and headings are only in the content field.

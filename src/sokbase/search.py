@@ -23,7 +23,7 @@ from .access import reader_values
 from .analysis import PART, analysis_options, stemmer
 from .engines.base import Candidate, Engine
 from .engines.scoped import ScopedEngine
-from .errors import PassageNotFoundError, QueryError
+from .errors import PassageNotFoundError, QueryError, SokbaseError
 from .models import Conference, Hit, Municipality, Passage, Results
 from .municipalities import Gazetteer
 from .lawrefs import LawDocument, LawMention, LawNames
@@ -208,10 +208,23 @@ class SearchIndex:
         return compounds.apart(surface, stem, lambda term: self.engine.frequency((qt.CONTENT, term)) > 0)
 
     @classmethod
-    def open(cls, path: Path | str | None = None) -> SearchIndex:
+    def open(cls, location: Path | str | None = None) -> SearchIndex:
+        """The index at a folder or a postgresql:// URL (default: $SOKBASE_INDEX or ./index)."""
+        from .engines.location import location_of
+
+        where = location_of(location)
+        if where.is_postgres:
+            try:
+                from .engines.postgres.engine import PostgresEngine
+            except ImportError as missing:
+                if missing.name != "psycopg":
+                    raise
+                raise SokbaseError("PostgreSQL-støtte er ikke installert; installer den med "
+                                   "`pip install 'sokbase[postgresql]'`.") from None
+            return cls(PostgresEngine(where))
         from .engines.whoosh_engine import WhooshEngine
 
-        return cls(WhooshEngine(Path(path) if path is not None else storage.default_index_dir()))
+        return cls(WhooshEngine(where.path))
 
     @property
     def index_dir(self) -> str:
@@ -237,6 +250,11 @@ class SearchIndex:
         if switched:
             self._load()
         return switched
+
+    def release(self) -> None:
+        """Done for now (a server between requests): the engine may let go of the state it reads
+        (PostgreSQL ends its snapshot). Call refresh() before the next use to see a newer state."""
+        self.engine.release()
 
     def is_current(self) -> bool:
         """False when the index is gone or its newest state could not be opened: searches still go

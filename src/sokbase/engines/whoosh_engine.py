@@ -94,6 +94,9 @@ class WhooshEngine:
         old_whoosh.close()
         return self.generation != old_generation
 
+    def release(self) -> None:
+        """Nothing to let go of: a generation's files stay open until refresh switches."""
+
     def is_current(self) -> bool:
         return _stamp(self.index_dir) == self._stamp
 

@@ -14,9 +14,10 @@ from pathlib import Path
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from .. import render, storage
-from ..engines.location import is_postgres_url, redacted
-from ..errors import IndexMissingError, IndexOutdatedError, PassageNotFoundError, QueryError, SokbaseError
+from .. import render
+from ..engines.location import location_of, redacted
+from ..errors import (IndexMissingError, IndexOutdatedError, IndexUnavailableError, PassageNotFoundError, QueryError,
+                      SokbaseError)
 from . import accesslog, auth
 from .markup import marked, norwegian_number, web_address
 from .shared import SharedIndex
@@ -49,20 +50,18 @@ MESSAGES_AS_GIVEN = (400, 401, 403, 429, 503)  # our own aborts say why; other s
 
 
 def create_app(config: dict | None = None) -> Flask:
-    """Build the app. Config keys: SOKBASE_INDEX (index folder, default $SOKBASE_INDEX or ./index),
+    """Build the app. Config keys: SOKBASE_INDEX (index folder or postgresql:// URL, default $SOKBASE_INDEX or ./index),
     SOKBASE_CORPUS (the folder originals are downloaded from, default the one the index was built from),
     SOKBASE_AUTH (None: no sign-in, only documents without an access rule are shown; "proxy"; "users"),
     SOKBASE_TRUSTED_PROXIES (addresses or networks), SOKBASE_USER_HEADER and SOKBASE_GROUPS_HEADER
     (default X-Forwarded-User, X-Forwarded-Groups), SOKBASE_USERS (the users file) and
     SOKBASE_ACCESS_LOG (a JSON-lines file, default none)."""
     app = Flask(__name__)
-    app.config.from_mapping(SOKBASE_INDEX=str(storage.default_index_dir()), SOKBASE_CORPUS=None, SOKBASE_AUTH=None,
+    app.config.from_mapping(SOKBASE_INDEX=location_of(None).raw, SOKBASE_CORPUS=None, SOKBASE_AUTH=None,
                             SOKBASE_TRUSTED_PROXIES=[], SOKBASE_USERS=None, SOKBASE_ACCESS_LOG=None)
     app.config.update(config or {})
     app.json.ensure_ascii = False  # error messages are Norwegian; keep æøå readable
-    if is_postgres_url(app.config["SOKBASE_INDEX"]):
-        raise SokbaseError(f"Søkesiden kan ikke bruke en PostgreSQL-indeks ennå ({redacted(app.config['SOKBASE_INDEX'])}).")
-    app.extensions["sokbase"] = SharedIndex(Path(app.config["SOKBASE_INDEX"]))
+    app.extensions["sokbase"] = SharedIndex(str(app.config["SOKBASE_INDEX"]))
     app.jinja_env.filters["marked"] = marked
     app.jinja_env.filters["number"] = norwegian_number
     app.jinja_env.filters["conference"] = render.format_conference
@@ -96,7 +95,7 @@ def _sokbase_error(error: SokbaseError):
         return _error_response(400, str(error))
     if isinstance(error, PassageNotFoundError):
         return _error_response(404, str(error))
-    if isinstance(error, (IndexMissingError, IndexOutdatedError)):
+    if isinstance(error, (IndexMissingError, IndexOutdatedError, IndexUnavailableError)):
         return _error_response(503, str(error))
     log.error("request failed: %s", error)
     return _error_response(500, _DEFAULT_MESSAGES[500])

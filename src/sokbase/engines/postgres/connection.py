@@ -13,7 +13,7 @@ from urllib.parse import parse_qsl, urlsplit
 import psycopg
 from psycopg import errors as pg_errors
 
-from ...errors import IndexMissingError, SokbaseError
+from ...errors import IndexMissingError, IndexUnavailableError, SokbaseError
 from ..location import IndexLocation, redacted
 
 log = logging.getLogger(__name__)
@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 CONNECT_TIMEOUT = 10  # seconds: a host that does not answer must not hang a cron job
 
 
-class DatabaseError(SokbaseError):
+class DatabaseError(IndexUnavailableError):
     """PostgreSQL could not be reached, refused us, or failed while we used it."""
 
 

@@ -12,20 +12,23 @@ sokbase.passages   one row per passage: stored fields, and the content field's a
                    counts (every unstopped token, compound parts and folded forms included); the
                    heading field the same way (heading_*; every boost 1, so weights are the counts)
 sokbase.documents  ... and the title field (title_*), which Whoosh posts with every passage
-sokbase.terms      per field and term, the passages that hold it (BM25's document frequency)
+sokbase.terms      per field and term, the passages that hold it (BM25's document frequency) and
+                   its summed weight over them (what did-you-mean ranks corrections by, as Whoosh)
 sokbase.totals     one row: live passages, documents and the sums of their field lengths
 
-The statistics are kept by the indexer in the transaction that changes the passages.
+The statistics are kept by the indexer in the transaction that changes the passages. The search
+side (engine.py) reads them with three small SQL functions defined here.
 """
 from __future__ import annotations
 
 import psycopg
+from psycopg.types.json import Jsonb
 
 from ...errors import IndexOutdatedError, SokbaseError
 from ...schema import FORMAT as WHOOSH_FORMAT
 
 SCHEMA = "sokbase"
-LAYOUT_VERSION = 1
+LAYOUT_VERSION = 2  # 2: analysis options, term weights, conference lengths, search functions
 # The terms stored depend on the analyzer, as a Whoosh index's postings do.
 FORMAT = f"pg-{LAYOUT_VERSION}/{WHOOSH_FORMAT}"
 
@@ -33,6 +36,30 @@ FORMAT = f"pg-{LAYOUT_VERSION}/{WHOOSH_FORMAT}"
 class NotSokbaseError(SokbaseError):
     """The database holds something else."""
 
+
+def _length_bounds() -> str:
+    from whoosh.util.numeric import byte_to_length
+
+    return "{" + ",".join(str(byte_to_length(n)) for n in range(256)) + "}"
+
+
+# What searches compute per passage, inlined by the planner (LANGUAGE sql, IMMUTABLE):
+# a term's weight and positions out of the parallel arrays, and the field length as Whoosh keeps
+# it, rounded to one byte (whoosh.util.numeric: bisect_left over these 256 lengths, 255 from 106374).
+FUNCTIONS = f"""
+CREATE FUNCTION {SCHEMA}.weight_of(terms text[], weights anyarray, term text) RETURNS double precision
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS 'SELECT weights[array_position(terms, term)]::double precision';
+CREATE FUNCTION {SCHEMA}.positions_of(terms text[], counts integer[], positions integer[], term text)
+    RETURNS integer[] LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT positions[s + 1 : s + counts[i]]
+      FROM (SELECT i, coalesce((SELECT sum(c)::integer FROM unnest(counts[1:i - 1]) c), 0) AS s
+              FROM (SELECT array_position(terms, term) AS i) found WHERE i IS NOT NULL) x$$;
+CREATE FUNCTION {SCHEMA}.quantized(length integer) RETURNS double precision
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
+    'SELECT CASE WHEN length >= 106374 THEN 106374::double precision
+            ELSE (''{_length_bounds()}''::integer[])[width_bucket(length - 1, ''{_length_bounds()}''::integer[]) + 1]
+            END::double precision';
+"""
 
 # `terms` is searched with GIN (see docs/postgresql.md for the measurements behind that choice);
 # fastupdate off: a run's new passages are merged into the index at commit, not left in a pending
@@ -43,6 +70,7 @@ CREATE TABLE {SCHEMA}.version (
     only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
     layout integer NOT NULL,
     format text NOT NULL,
+    analysis jsonb NOT NULL,  -- the AnalysisOptions the terms were made with: searches analyse alike
     created timestamptz NOT NULL DEFAULT now()
 );
 CREATE TABLE {SCHEMA}.manifest (
@@ -67,6 +95,7 @@ CREATE TABLE {SCHEMA}.documents (
     year integer,
     conference jsonb,
     konferanse text[] NOT NULL,
+    konferanse_length integer NOT NULL,
     title_length integer NOT NULL,
     title_terms text[] NOT NULL,
     title_counts integer[] NOT NULL,
@@ -101,6 +130,7 @@ CREATE TABLE {SCHEMA}.terms (
     field text NOT NULL,
     term text NOT NULL,
     passages integer NOT NULL,
+    weight double precision NOT NULL,
     PRIMARY KEY (field, term)
 );
 CREATE TABLE {SCHEMA}.totals (
@@ -117,6 +147,7 @@ CREATE TABLE {SCHEMA}.writer (
     started timestamptz NOT NULL DEFAULT now()
 );
 INSERT INTO {SCHEMA}.totals VALUES (true, 0, 0, 0, 0, 0);
+{FUNCTIONS}
 """
 
 # Built after a first load rather than row by row during it.
@@ -176,11 +207,12 @@ def outdated(where: str, found: str) -> IndexOutdatedError:
     )
 
 
-def create(conn: psycopg.Connection) -> None:
+def create(conn: psycopg.Connection, analysis: dict) -> None:
     """The tables, inside the caller's transaction (so a failed first run leaves no schema behind);
     their indexes come with create_indexes, after the first load."""
     conn.execute(TABLES)
-    conn.execute(f"INSERT INTO {SCHEMA}.version (layout, format) VALUES (%s, %s)", (LAYOUT_VERSION, FORMAT))
+    conn.execute(f"INSERT INTO {SCHEMA}.version (layout, format, analysis) VALUES (%s, %s, %s)",
+                 (LAYOUT_VERSION, FORMAT, Jsonb(analysis)))
 
 
 def drop(conn: psycopg.Connection) -> None:

@@ -22,7 +22,8 @@ from psycopg.types.json import Jsonb
 from ...errors import IndexMissingError
 from ...locking import IndexBusyError
 from ...models import Document, Passage, doc_id_for
-from ...schema import build_schema
+from ...analysis import AnalysisOptions
+from ...schema import build_schema, current_analysis
 from ...storage import FileRecord, Manifest
 from ..location import IndexLocation
 from ..store import LiveIndex, checkpoint, passage_fields
@@ -43,7 +44,7 @@ BATCH_PASSAGES = 5000  # rows kept before a COPY: large enough for COPY's speed,
 DOCUMENT_COLUMNS = {"doc": "int4", "doc_id": "text", "source": "text", "title": "text", "short_title": "text",
                     "url": "text",
                     "doc_type": "text", "date": "text", "year": "int4", "conference": "jsonb",
-                    "konferanse": "text[]", "title_length": "int4", "title_terms": "text[]",
+                    "konferanse": "text[]", "konferanse_length": "int4", "title_length": "int4", "title_terms": "text[]",
                     "title_counts": "int4[]", "title_positions": "int4[]"}
 PASSAGE_COLUMNS = {"id": "int4", "doc": "int4", "passage_id": "text", "position": "int4", "heading": "text",
                    "section": "text", "text": "text", "page": "int4", "ocr": "bool", "paragraph": "text",
@@ -73,6 +74,7 @@ class PostgresStore:
         self.ocr_cache = None
         self._conn: psycopg.Connection | None = None
         self._setup = Setup.UPDATE
+        self._options: AnalysisOptions | None = None
 
     @contextmanager
     def lock(self, wait: float | None) -> Iterator[list[str]]:
@@ -114,10 +116,11 @@ class PostgresStore:
         return LiveIndex(generation_name(row[0]), catalog)
 
     def analysis(self) -> PostgresTerms:
-        return PostgresTerms(build_schema())
+        self._options = current_analysis()  # what this run's terms are made with, kept for searches
+        return PostgresTerms(build_schema(self._options))
 
     def writer(self, live: LiveIndex) -> PostgresWriter:
-        return PostgresWriter(self._conn, self._setup)
+        return PostgresWriter(self._conn, self._setup, asdict(self._options or current_analysis()))
 
     def manifest(self) -> tuple[str, Manifest]:
         """The live generation and its manifest, for `sokbase stats`."""
@@ -175,14 +178,15 @@ class PostgresStore:
 class PostgresWriter:
     """One run's transaction. Deletes are applied in one go before the first move or add."""
 
-    def __init__(self, conn: psycopg.Connection, setup: Setup):
+    def __init__(self, conn: psycopg.Connection, setup: Setup, analysis: dict):
         self.conn = conn
+        self.analysis = analysis
         conn.execute("BEGIN")
         self.bulk = setup in (Setup.CREATE, Setup.RECREATE)  # new tables: no reader sees them before COMMIT
         if setup is Setup.RECREATE:
             schema.drop(conn)
         if self.bulk:
-            schema.create(conn)  # its indexes are built at commit, faster than row by row
+            schema.create(conn, analysis)  # its indexes are built at commit, faster than row by row
         elif setup is Setup.REPLACE:
             # DELETE rather than TRUNCATE: searches keep reading the old rows until COMMIT.
             conn.execute(f"DELETE FROM {S}.documents; DELETE FROM {S}.terms; DELETE FROM {S}.files; "
@@ -226,6 +230,7 @@ class PostgresWriter:
                                 document.url, document.doc_type, document.date,
                                 passage_fields(document, passages[0])["year"],
                                 Jsonb(asdict(conference)) if conference else None, analyzed.konferanse,
+                                analyzed.konferanse_length,
                                 *_arrays(analyzed.title)))
         for passage, terms in zip(passages, analyzed.passages, strict=True):
             fields = passage_fields(document, passage)
@@ -247,6 +252,7 @@ class PostgresWriter:
             schema.create_indexes(self.conn)
         self._count_new_passages()
         self._write_catalog(records)
+        self.conn.execute(f"UPDATE {S}.version SET analysis = %s", (Jsonb(self.analysis),))
         self.conn.execute(
             f"INSERT INTO {S}.manifest (generation, manifest) VALUES (%s, %s) ON CONFLICT (only_row) DO UPDATE "
             "SET generation = EXCLUDED.generation, manifest = EXCLUDED.manifest, committed = now()",
@@ -272,11 +278,10 @@ class PostgresWriter:
             return
         doc_ids, self._deletes = self._deletes, []
         conn = self.conn
-        conn.execute(f"CREATE TEMP TABLE gone ON COMMIT DROP AS SELECT p.doc, p.terms, p.heading_terms, p.length, "
-                     f"p.heading_length, d.title_length FROM {S}.passages p JOIN {S}.documents d ON d.doc = p.doc "
-                     "WHERE d.doc_id = ANY(%s)", (doc_ids,))
+        conn.execute(f"CREATE TEMP TABLE gone ON COMMIT DROP AS SELECT {_COLUMNS} FROM {S}.passages p "
+                     f"JOIN {S}.documents d ON d.doc = p.doc WHERE d.doc_id = ANY(%s)", (doc_ids,))
         conn.execute(f"WITH counted AS ({_COUNTED.format(source='gone')}) UPDATE {S}.terms t "
-                     "SET passages = t.passages - counted.n FROM counted "
+                     "SET passages = t.passages - counted.n, weight = t.weight - counted.weight FROM counted "
                      "WHERE t.field = counted.field AND t.term = counted.term")
         conn.execute(f"DELETE FROM {S}.terms WHERE passages <= 0")
         documents = conn.execute(f"DELETE FROM {S}.documents WHERE doc_id = ANY(%s)", (doc_ids,)).rowcount
@@ -292,11 +297,11 @@ class PostgresWriter:
 
     def _count_new_passages(self) -> None:
         conn = self.conn
-        conn.execute(f"CREATE TEMP TABLE added ON COMMIT DROP AS SELECT p.doc, p.terms, p.heading_terms, p.length, "
-                     f"p.heading_length, d.title_length FROM {S}.passages p JOIN {S}.documents d ON d.doc = p.doc "
-                     "WHERE p.id >= %s", (self.first_new_id,))
-        conn.execute(f"INSERT INTO {S}.terms (field, term, passages) {_COUNTED.format(source='added')} "
-                     f"ON CONFLICT (field, term) DO UPDATE SET passages = {S}.terms.passages + EXCLUDED.passages")
+        conn.execute(f"CREATE TEMP TABLE added ON COMMIT DROP AS SELECT {_COLUMNS} FROM {S}.passages p "
+                     f"JOIN {S}.documents d ON d.doc = p.doc WHERE p.id >= %s", (self.first_new_id,))
+        conn.execute(f"INSERT INTO {S}.terms (field, term, passages, weight) {_COUNTED.format(source='added')} "
+                     f"ON CONFLICT (field, term) DO UPDATE SET passages = {S}.terms.passages + EXCLUDED.passages, "
+                     f"weight = {S}.terms.weight + EXCLUDED.weight")
         conn.execute(f"UPDATE {S}.totals t SET passages = t.passages + g.n, length = t.length + g.content, "
                      "heading_length = t.heading_length + g.heading, title_length = t.title_length + g.title, "
                      f"documents = t.documents + g.documents FROM ({_TOTALS.format(source='added')}) g")
@@ -319,13 +324,16 @@ def _copy(conn: psycopg.Connection, table: str, columns: dict[str, str], rows: l
 
 # Passages per (field, term) among the rows of a temporary table of passages (gone or added); the
 # title is posted with every passage of its document, as Whoosh posts it.
+_COLUMNS = "p.doc, p.terms, p.weights, p.heading_terms, p.heading_counts, p.length, p.heading_length, d.title_length"
 _COUNTED = f"""
-SELECT 'content' AS field, term, count(*) AS n FROM {{source}}, unnest({{source}}.terms) AS term GROUP BY term
+SELECT 'content' AS field, u.term, count(*) AS n, sum(u.weight::float8) AS weight
+  FROM {{source}}, unnest({{source}}.terms, {{source}}.weights) AS u(term, weight) GROUP BY u.term
 UNION ALL
-SELECT 'heading', term, count(*) FROM {{source}}, unnest({{source}}.heading_terms) AS term GROUP BY term
+SELECT 'heading', u.term, count(*), sum(u.count) FROM {{source}},
+  unnest({{source}}.heading_terms, {{source}}.heading_counts) AS u(term, count) GROUP BY u.term
 UNION ALL
-SELECT 'title', term, sum(per_doc.n) FROM (SELECT doc, count(*) AS n FROM {{source}} GROUP BY doc) per_doc
-  JOIN {S}.documents d ON d.doc = per_doc.doc, unnest(d.title_terms) AS term GROUP BY term"""
+SELECT 'title', u.term, sum(per_doc.n), sum(per_doc.n * u.count) FROM (SELECT doc, count(*) AS n FROM {{source}} GROUP BY doc) per_doc
+  JOIN {S}.documents d ON d.doc = per_doc.doc, unnest(d.title_terms, d.title_counts) AS u(term, count) GROUP BY u.term"""
 _TOTALS = """SELECT count(*) AS n, count(DISTINCT doc) AS documents, coalesce(sum(length), 0) AS content,
   coalesce(sum(heading_length), 0) AS heading, coalesce(sum(title_length), 0) AS title FROM {source}"""
 

@@ -37,6 +37,7 @@ class PassageTerms:
 class DocumentTerms:
     title: FieldTerms  # as `tittel:` searches it; Whoosh posts it with every passage of the document
     konferanse: list[str]  # the conference name as --konferanse filters it (distinct terms)
+    konferanse_length: int  # its tokens, as Whoosh counts the konferanse field's length
     passages: list[PassageTerms]
 
 
@@ -54,9 +55,11 @@ class PostgresTerms:
     def __call__(self, document: Document, passages: list[Passage]) -> DocumentTerms:
         conference = document.conference.name if document.conference else ""
         tokens = self.konferanse(conference, mode="index", positions=True) if conference else ()  # as TEXT.index
+        kept = [token.text for token in tokens if not token.stopped]
         return DocumentTerms(
             title=field_terms(self.as_written, document.title),
-            konferanse=list(dict.fromkeys(token.text for token in tokens if not token.stopped)),
+            konferanse=list(dict.fromkeys(kept)),
+            konferanse_length=len(kept),
             passages=[self.passage(document, passage) for passage in passages],
         )
 
