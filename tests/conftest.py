@@ -15,19 +15,47 @@ CONFERENCE_2020 = "regjeringen/erfaringskonferanse-om-omradesatsinger-2020.html"
 LAWS = ROOT / "tests" / "fixtures" / "lover"
 
 
+# The search tests run against every engine, as Django's backend suites do: a fixture that gives an
+# index location is parametrised over ENGINES, and each engine builds the same corpus its own way.
+ENGINES = ["whoosh", "postgresql"]
+
+
 @pytest.fixture(scope="session")
-def corpus_index(tmp_path_factory) -> Path:
-    """The shipped corpus, indexed once for the whole session."""
+def whoosh_corpus_index(tmp_path_factory) -> Path:
+    """The shipped corpus, indexed once for the whole session into a Whoosh folder."""
     index_dir = tmp_path_factory.mktemp("index")
     report = sokbase.build_index(CORPUS, index_dir)
     assert report.exit_code == 0, report.failures
     return index_dir
 
 
+@pytest.fixture(scope="session")
+def pg_corpus_index(pg_server) -> str:
+    """The shipped corpus, indexed once for the whole session into a PostgreSQL database."""
+    url = _session_database(pg_server, "corpus")
+    report = sokbase.build_index(CORPUS, url)
+    assert report.exit_code == 0, report.failures
+    return url
+
+
+@pytest.fixture(scope="session", params=ENGINES)
+def corpus_index(request) -> Path | str:
+    """The shipped corpus indexed by each engine in turn: a folder, or a postgresql:// URL."""
+    return request.getfixturevalue("whoosh_corpus_index" if request.param == "whoosh" else "pg_corpus_index")
+
+
 @pytest.fixture
 def index(corpus_index):
     with sokbase.open_index(corpus_index) as opened:
         yield opened
+
+
+@pytest.fixture(params=ENGINES)
+def new_index(request, tmp_path) -> Path | str:
+    """Where a test may build an index of its own: a folder, or an empty database."""
+    if request.param == "whoosh":
+        return tmp_path / "index"
+    return request.getfixturevalue("pg_url")
 
 
 @pytest.fixture
@@ -39,12 +67,22 @@ def corpus_copy(tmp_path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def law_index(tmp_path_factory) -> Path:
+def whoosh_law_index(tmp_path_factory) -> Path:
     """Five real laws (tests/fixtures/lover), bokmål and nynorsk, indexed once for the whole session."""
     index_dir = tmp_path_factory.mktemp("lover")
     report = sokbase.build_index(LAWS, index_dir)
     assert report.exit_code == 0, report.failures
     return index_dir
+
+
+@pytest.fixture(scope="session", params=ENGINES)
+def law_index(request) -> Path | str:
+    if request.param == "whoosh":
+        return request.getfixturevalue("whoosh_law_index")
+    url = _session_database(request.getfixturevalue("pg_server"), "lover")
+    report = sokbase.build_index(LAWS, url)
+    assert report.exit_code == 0, report.failures
+    return url
 
 
 # PostgreSQL: one throwaway server per session (tests/pgserver.py), a fresh database per test.
@@ -76,6 +114,15 @@ def pg_url(pg_server) -> str:
     yield pg_server.url(name)
     with psycopg.connect(pg_server.url(), autocommit=True) as admin:
         admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def _session_database(server, name: str) -> str:
+    import psycopg
+
+    with psycopg.connect(server.url(), autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        admin.execute(f"CREATE DATABASE {name}")
+    return server.url(name)
 
 
 @pytest.fixture

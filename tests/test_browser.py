@@ -48,11 +48,11 @@ def browser():
 
 
 @pytest.fixture(scope="module")
-def base_url(corpus_index):
+def base_url(whoosh_corpus_index):
     """The app under waitress on a free loopback port, stopped after the module."""
     from waitress.server import create_server
 
-    app = create_app({"SOKBASE_INDEX": str(corpus_index), "SOKBASE_CORPUS": str(CORPUS)})
+    app = create_app({"SOKBASE_INDEX": str(whoosh_corpus_index), "SOKBASE_CORPUS": str(CORPUS)})
     server = create_server(app, host="127.0.0.1", port=0, threads=2)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

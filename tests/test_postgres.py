@@ -110,12 +110,12 @@ def stored_postings(rows) -> dict[str, tuple[int, dict[str, tuple]]]:
     return found
 
 
-def test_the_corpus_is_stored_as_the_whoosh_engine_stores_and_counts_it(pg_url, corpus_index):
+def test_the_corpus_is_stored_as_the_whoosh_engine_stores_and_counts_it(pg_url, whoosh_corpus_index):
     report = sokbase.build_index(CORPUS, pg_url)
     assert report.exit_code == 0 and report.mode == "full" and report.generation == "gen-000001"
     assert PASSWORD not in json.dumps(report.to_dict())
 
-    whoosh = whoosh_index.open_dir(str(storage.current_generation(corpus_index)))
+    whoosh = whoosh_index.open_dir(str(storage.current_generation(whoosh_corpus_index)))
     with whoosh.searcher() as searcher:
         reader = searcher.reader()
         expected = {fields["passage_id"]: (docnum, fields) for docnum, fields in enumerate(reader.all_stored_fields())}
@@ -147,9 +147,9 @@ def test_the_corpus_is_stored_as_the_whoosh_engine_stores_and_counts_it(pg_url, 
                 {term: reader.doc_frequency(field, term) for term in reader.field_terms(field)}, field
 
 
-def test_law_paragraphs_and_chapters_are_stored_as_whoosh_indexes_them(pg_url, law_index):
+def test_law_paragraphs_and_chapters_are_stored_as_whoosh_indexes_them(pg_url, whoosh_law_index):
     assert sokbase.build_index(LAWS, pg_url).exit_code == 0
-    with whoosh_index.open_dir(str(storage.current_generation(law_index))).searcher() as searcher:
+    with whoosh_index.open_dir(str(storage.current_generation(whoosh_law_index))).searcher() as searcher:
         reader = searcher.reader()
         for field in ("paragraph", "chapter"):
             expected = {(term, reader.stored_fields(docnum)["passage_id"])
@@ -400,9 +400,3 @@ def test_a_streaming_replica_receives_a_committed_run(tmp_path, pg_url, pg_repli
     # A replica is read-only: an indexer pointed at it says so and changes nothing.
     refused = run("index", corpus, "--index", replica_url)
     assert refused.exit_code == 1 and "skrivebeskyttet kopi" in refused.output
-
-
-@pytest.mark.parametrize("url", ["postgresql://db.example.no/sok", "postgres:///sok?host=/run/postgresql"])
-def test_searching_a_postgres_index_says_it_is_not_there_yet(url):
-    result = run("search", "elg", "--index", url)
-    assert result.exit_code == 1 and "PostgreSQL" in result.output

@@ -62,8 +62,8 @@ def test_unknown_document_and_unparsable_query(index):
     assert all(not m.highlights for m in index.document(doc_id, '"unclosed').passages)
 
 
-def test_refresh_switches_to_a_new_generation_only_when_there_is_one(tmp_path, corpus_copy):
-    index_dir = tmp_path / "index"
+def test_refresh_switches_to_a_new_generation_only_when_there_is_one(new_index, corpus_copy):
+    index_dir = new_index
     assert sokbase.build_index(corpus_copy, index_dir).exit_code == 0
     with sokbase.open_index(index_dir) as index:
         assert index.refresh() is False
@@ -75,7 +75,7 @@ def test_refresh_switches_to_a_new_generation_only_when_there_is_one(tmp_path, c
         assert index.refresh() is False
 
 
-def test_counting_stops_at_a_bound_and_says_so(index, monkeypatch):
+def test_counting_stops_at_a_bound_and_says_so(index, corpus_index, monkeypatch):
     from click.testing import CliRunner
 
     from sokbase import search
@@ -89,7 +89,7 @@ def test_counting_stops_at_a_bound_and_says_so(index, monkeypatch):
     assert bounded.hits[0].passage_id == everything.hits[0].passage_id
     deeper = index.search("områdeløft", limit=1, offset=2)  # a later page is always counted past
     assert deeper.total == 3 and not deeper.total_exact
-    output = CliRunner().invoke(cli, ["search", "områdeløft", "-n", "1", "--index", str(index.index_dir)]).output
+    output = CliRunner().invoke(cli, ["search", "områdeløft", "-n", "1", "--index", str(corpus_index)]).output
     assert output.startswith("over 2 treff for «områdeløft»")
 
 
@@ -172,7 +172,7 @@ def test_a_wildcard_over_many_words_counts_what_it_lists(index, query):
     assert sum(value.count for value in index.facets(query).doc_type) == results.total
 
 
-def test_a_passage_whose_document_is_about_the_question_ranks_first(tmp_path):
+def test_a_passage_whose_document_is_about_the_question_ranks_first(tmp_path, new_index):
     """Two passages answer "who scored the first goal in the match"; the one in the match report
     comes first, though the other is shorter and scores higher on its own: the question names the
     match only through the rest of its document."""
@@ -195,8 +195,8 @@ def test_a_passage_whose_document_is_about_the_question_ranks_first(tmp_path):
         "Rapport fra cupfinalen", paragraph(answer, weather, 110), paragraph(match, match, 110),
         paragraph(match, weather, 110),
     ]) + "\n", encoding="utf-8")
-    sokbase.build_index(corpus, tmp_path / "index", jobs=1)
-    with sokbase.open_index(tmp_path / "index") as index:
+    sokbase.build_index(corpus, new_index, jobs=1)
+    with sokbase.open_index(new_index) as index:
         hits = index.search("Hvem scoret det første målet i kampen?").hits
     assert hits[0].source == "kamprapport.txt" and "første målet" in hits[0].text
 
@@ -209,7 +209,7 @@ def test_pages_list_the_passages_the_longer_list_does(index):
         assert pages == whole, query
 
 
-def test_pages_agree_when_many_passages_score_the_same(tmp_path):
+def test_pages_agree_when_many_passages_score_the_same(tmp_path, new_index):
     """Forty-five notes say the same; which of them Whoosh keeps for the last places depends on how
     many it is asked for, so pages of 7 disagreed with one list of 42 until ties were taken whole."""
     corpus = tmp_path / "corpus"
@@ -217,8 +217,8 @@ def test_pages_agree_when_many_passages_score_the_same(tmp_path):
     for number in range(45):
         (corpus / f"notat-{number:02}.txt").write_text(
             f"Notat {number}\n\nLevekår og bolig i bydelen ble drøftet på møtet.\n", encoding="utf-8")
-    sokbase.build_index(corpus, tmp_path / "index", jobs=1)
-    with sokbase.open_index(tmp_path / "index") as index:
+    sokbase.build_index(corpus, new_index, jobs=1)
+    with sokbase.open_index(new_index) as index:
         for query in ("levekår", "levekår bolig møtet"):
             whole = [hit.passage_id for hit in index.search(query, limit=42).hits]
             pages = [hit.passage_id for offset in range(0, 42, 7) for hit in index.search(query, limit=7, offset=offset).hits]
@@ -237,10 +237,11 @@ def test_a_word_and_its_extras_score_the_same_however_many_hits_are_asked_for():
     assert matcher.id() == 5 and matcher.score() == 3.0
 
 
-def test_a_word_found_only_in_a_few_long_reports_keeps_its_document_weight(tmp_path, monkeypatch):
+def test_a_word_found_only_in_a_few_long_reports_keeps_its_document_weight(tmp_path, new_index, monkeypatch):
     """Document frequencies of common words are estimated; a word in many passages of a few documents
     must still be counted, or the words that mark a report would weigh nothing at document level."""
     from sokbase.engines import whoosh_engine
+    from sokbase.engines.postgres import engine as postgres_engine
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()
@@ -249,16 +250,17 @@ def test_a_word_found_only_in_a_few_long_reports_keeps_its_document_weight(tmp_p
         (corpus / f"rapport-{number}.txt").write_text(f"Rapport {number}\n\n{long_report}\n", encoding="utf-8")
     for number in range(20):
         (corpus / f"notat-{number}.txt").write_text(f"Notat {number}\n\nKommunen drøftet planen for året.\n", encoding="utf-8")
-    sokbase.build_index(corpus, tmp_path / "index", jobs=1)
-    monkeypatch.setattr(whoosh_engine, "EXACT_UP_TO", 1)  # every word counts as common
-    monkeypatch.setattr(whoosh_engine, "CLUSTERED_UP_TO", 5)
-    with sokbase.open_index(tmp_path / "index") as index:
+    sokbase.build_index(corpus, new_index, jobs=1)
+    for engine in (whoosh_engine, postgres_engine):
+        monkeypatch.setattr(engine, "EXACT_UP_TO", 1)  # every word counts as common
+        monkeypatch.setattr(engine, "CLUSTERED_UP_TO", 5)
+    with sokbase.open_index(new_index) as index:
         frequency = index.engine.document_terms({"x"}, {"bostøtt", "kommun"}).frequency
         assert frequency["bostøtt"] == 2  # two reports, however many passages
         assert frequency["kommun"] >= 5  # in every document: estimated, at least what was counted
 
 
-def test_a_compound_finds_its_parts_written_apart_and_the_reverse_below_the_exact_form(tmp_path):
+def test_a_compound_finds_its_parts_written_apart_and_the_reverse_below_the_exact_form(tmp_path, new_index):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     texts = {
@@ -268,8 +270,8 @@ def test_a_compound_finds_its_parts_written_apart_and_the_reverse_below_the_exac
     }
     for name, text in texts.items():
         (corpus / name).write_text(text, encoding="utf-8")
-    sokbase.build_index(corpus, tmp_path / "index", jobs=1)
-    with sokbase.open_index(tmp_path / "index") as index:
+    sokbase.build_index(corpus, new_index, jobs=1)
+    with sokbase.open_index(new_index) as index:
         compound = [hit.source for hit in index.search("barnehageplass").hits]
         assert compound[:2] == ["samlet.txt", "delt.txt"] and "spredt.txt" not in compound
         apart = [hit.source for hit in index.search("plass i barnehagen").hits]

@@ -296,8 +296,8 @@ def test_healthz_reports_generation_and_counts(client):
     assert data["documents"] == 5 and data["passages"] > 30
 
 
-def test_a_new_generation_is_picked_up_without_a_restart(tmp_path, corpus_copy):
-    index_dir = tmp_path / "index"
+def test_a_new_generation_is_picked_up_without_a_restart(new_index, corpus_copy):
+    index_dir = new_index
     assert sokbase.build_index(corpus_copy, index_dir).exit_code == 0
     client = create_app({"SOKBASE_INDEX": str(index_dir)}).test_client()
     assert client.get("/api/search?q=kvartalsrapport").get_json()["total"] == 0
