@@ -10,7 +10,9 @@ the same tree the same meaning over the PostgreSQL tables:
 - what a match scores: BM25 as Whoosh's BM25F computes it (Lucene's idf, K1 1.2, B 0.75, the
   field length rounded to one byte, the posting weight as float32) times the term's weight,
   summed over every matching part; an exact-value field (kommune, type …) and a year range add
-  1, a NOT adds 1 (Whoosh's InverseMatcher), a filter's condition adds nothing.
+  1, a NOT adds 1 (Whoosh's InverseMatcher), and so does a filter's condition: the Whoosh engine
+  asks for 0 (ConstantScoreQuery(condition, 0.0)), but Whoosh's ListMatcher takes a weight of 0
+  as none given and scores 1, the same for every passage the filter lets through.
 
 Positions are not compared in SQL: there a phrase or a compound written apart is taken as all of
 its words, so SQL finds a superset of the matches and scores each by an upper bound; `Query.exact`
@@ -316,7 +318,7 @@ class Query:
         if isinstance(node, Without):
             return "1.0"
         if isinstance(node, Gate):
-            return self._score(node.query)
+            return self._sum([self._score(node.query), "1.0"])
         raise TypeError(node)
 
     @staticmethod
@@ -408,7 +410,7 @@ def _evaluate(node, row: dict, query: Query) -> tuple[bool, float]:
         return (not matched), (0.0 if matched else 1.0)
     if isinstance(node, Gate):
         matched, score = _evaluate(node.query, row, query)
-        return (matched and _evaluate(node.condition, row, query)[0]), score
+        return (matched and _evaluate(node.condition, row, query)[0]), score + 1.0
     raise TypeError(node)
 
 

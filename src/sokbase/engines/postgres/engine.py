@@ -17,6 +17,7 @@ import logging
 from dataclasses import asdict
 
 import psycopg
+from psycopg import errors as pg_errors
 from psycopg.rows import dict_row
 
 from ... import querytree as qt
@@ -30,7 +31,7 @@ from ..location import IndexLocation
 from . import schema as tables
 from .candidates import Candidates
 from .compile import TEXT_FIELDS, Query, Resolver, Stats
-from .connection import connect, lost_connection
+from .connection import DatabaseError, connect, lost_connection
 from .store import generation_name
 
 log = logging.getLogger(__name__)
@@ -126,10 +127,17 @@ class PostgresEngine:
                 cursor.execute(sql, params)
                 return cursor.fetchall()
         except psycopg.Error as error:
-            if not self._conn.broken:
-                self._conn.execute("ROLLBACK")  # the failed statement aborted the snapshot; begin anew next time
             self._snapshot = False
-            raise lost_connection(self.where, error, reading=True) from None
+            if self._conn.broken:
+                raise lost_connection(self.where, error, reading=True) from None
+            self._conn.execute("ROLLBACK")  # the failed statement aborted the snapshot; begin anew next time
+            raise self._refused(error) from None
+
+    def _refused(self, error: psycopg.Error) -> SokbaseError:
+        if isinstance(error, pg_errors.QueryCanceled):
+            return DatabaseError(f"Søket tok mer enn {STATEMENT_TIMEOUT_MS / 1000:g} s i PostgreSQL ({self.location}) "
+                                 "og ble stoppet. Prøv igjen, eller gjør søket smalere.")
+        return lost_connection(self.where, error, reading=True)
 
     def refresh(self) -> bool:
         """See the newest committed run; True when it is another than the one in use."""
@@ -378,7 +386,7 @@ class PostgresEngine:
             for key, doc, numbers in rows:
                 doc_ids[key] = names[doc]
                 if numbers:
-                    kommuner[key] = tuple(numbers)
+                    kommuner[key] = tuple(sorted(numbers))  # as Whoosh lists them, by its lexicon
             self._table = (doc_ids, kommuner)
         return self._table
 
