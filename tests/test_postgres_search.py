@@ -65,6 +65,33 @@ def test_every_engine_method_answers_as_the_whoosh_engine_does(both, query):
     assert postgres.facets(query) == whoosh.facets(query)
 
 
+def test_common_words_answered_from_strong_tiers_are_whooshs_answers_when_proven(both, monkeypatch):
+    """Every word taken as common (RARE_UP_TO 0): the strong tiers' candidates with the MaxScore
+    proof, then the full scan when the proof fails, give Whoosh's candidates; with the scan off, a
+    list kept as proven is still exactly Whoosh's."""
+    from sokbase.engines.postgres import candidates
+
+    whoosh, postgres = both
+    monkeypatch.setattr(candidates, "RARE_UP_TO", 0)
+    proven = 0
+    for scan_up_to in (10**9, -1):
+        monkeypatch.setattr(candidates, "SCAN_UP_TO", scan_up_to)
+        for query in SHAPES:
+            plan = whoosh._pool(query, None, 10).plan
+            for node in (plan.ranked, plan.all_words):
+                for limit in (1, 3, 10):
+                    if node is None:
+                        continue
+                    before = postgres.engine.approximate
+                    got = postgres.engine.candidates(node, limit)
+                    if postgres.engine.approximate > before:
+                        continue
+                    proven += scan_up_to < 0
+                    wanted = whoosh.engine.candidates(node, limit)
+                    assert passage_ids(postgres, [c.key for c in got]) == passage_ids(whoosh, [c.key for c in wanted])
+    assert proven >= 5  # the tiers decided some lists on their own
+
+
 def test_statistics_terms_and_stored_fields_are_whooshs(both):
     whoosh, postgres = both
     terms = {("content", "levekår"), ("content", "områdesatsing"), ("heading", "program"), ("title", "områdesatsinger"),

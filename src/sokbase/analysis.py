@@ -157,6 +157,18 @@ class ExtrasFilter(Filter):
             yield token
 
     def _extras(self, surface: str, stem: str, mode: str, positions: bool) -> list[str]:
+        """The extras of one word, remembered: a corpus says the same words again and again, and
+        splitting and folding them anew was half of the time indexing spent analysing."""
+        known = _EXTRAS.setdefault(self.options, {})
+        key = (surface, stem, mode, positions)
+        found = known.get(key)
+        if found is None:
+            if len(known) >= MAX_REMEMBERED:
+                known.clear()
+            found = known[key] = tuple(self._work_out_extras(surface, stem, mode, positions))
+        return list(found)
+
+    def _work_out_extras(self, surface: str, stem: str, mode: str, positions: bool) -> list[str]:
         options = self.options
         extras: list[str] = []
         if not surface.isalpha():
@@ -192,6 +204,11 @@ class ExtrasFilter(Filter):
             if parts:
                 token.text = token.text + parts[-1]
                 yield token
+
+
+# Per options, kept at module level: the filter itself is pickled with a Whoosh index's schema.
+_EXTRAS: dict[AnalysisOptions, dict[tuple, tuple[str, ...]]] = {}
+MAX_REMEMBERED = 200_000  # words per options: a few tens of MB at most
 
 
 @lru_cache(maxsize=8)

@@ -3,36 +3,134 @@
 SQL orders the passages that may match by an upper bound of their score (compile.py), and
 Python decides the fetched ones exactly; fetching stops once the last exact score kept beats the
 bound of every passage not fetched, so the result is the exact top `limit` by (score, key).
+
+A common word is in too many passages to score them all (at 1M passages, "kommunen" is in a
+third of them), so a query whose words are in more than RARE_UP_TO passages together is first
+answered from its candidates: every passage holding one of its rarer words (as many of them as fit
+in RARE_UP_TO, the rarest first), and the passages holding a common one strongly (tiers.py). Every other passage matching the query scores at most the sum of
+STRONG·idf·weight over its common words, plus its constant parts: when the candidates' last kept
+score is above that, the answer is exact, as Lucene's MaxScore proves it. When it is not, and at
+most SCAN_UP_TO passages match, they are all scored; past that the candidates' answer is kept
+(docs/postgresql.md measures how often that happens and what it changes).
 """
 from __future__ import annotations
 
+import logging
+from dataclasses import dataclass
+
 from psycopg.rows import dict_row
 
-from .compile import Query
+from .compile import TEXT_FIELDS, Exact, Gate, Query, Sum, scored_leaves
+from .tiers import STRONG, growth
+
+log = logging.getLogger(__name__)
 
 S = "sokbase"
 FIRST_FETCH = 20  # passages fetched at least when positions decide, before more are asked for
 GROWTH = 4
-PAGE = 2_000  # passages per statement when matches are counted through their positions
+PAGE = 2_000  # passages per statement at most when matches are counted through their positions
+RARE_UP_TO = 2_000  # passages the rarer words of a query may hold together; the others go through their tiers
+SCAN_UP_TO = 5_000  # passages: when the tiers cannot prove the answer, this many are still scored
+K1_PLUS_1 = 2.2  # a term part's ceiling (scoring.K1 + 1)
+MAX_TOGETHER = 64  # sets of words looked up together, at most, before the proof gives up
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One word of a query (a child of its top AND or OR) as the proof counts it."""
+
+    weak: float  # what it adds at most to a passage outside the candidates
+    held: str  # SQL: the passage holds one of its common terms, strongly or not
+
+
+@dataclass(frozen=True)
+class Tiered:
+    condition: str  # SQL: the passage is a candidate (a rare term, or a common one strongly)
+    constant: float  # what filters and NOTs around the words add to every match, at most
+    units: tuple[Unit, ...]
+    every: bool  # the words must all match (an AND) rather than any
 
 
 class Candidates:
     def __init__(self, query: Query, sql):
         self.query = query
         self.sql = sql  # (statement, params, row_factory) → rows, in the engine's snapshot
+        self.exact = True  # False when best() kept the strong tier's answer without proof
 
-    def _from(self) -> str:
+    def _from(self, scored: bool = False) -> str:
         join = f" JOIN {S}.documents d ON d.doc = p.doc" if self.query.needs_documents else ""
-        return f"FROM {S}.passages p{join} WHERE {self.query.where}"
+        lateral = self.query.lateral() if scored else ""
+        return f"FROM {S}.passages p{join}{lateral} WHERE {self.query.where}"
 
     def best(self, limit: int) -> list[tuple[int, float]]:
         query = self.query
         if query.where == "false" or limit <= 0:
             return []
+        tiered = self._tiered()
+        if tiered is None:
+            return self._best(limit)
+        found = self._best(limit, tiered.condition)
+        threshold = found[limit - 1][1] if len(found) >= limit else float("-inf")
+        bound = tiered.constant + sum(unit.weak for unit in tiered.units)
+        if threshold > bound * (1 + 1e-9):
+            return found
+        if not tiered.every and threshold > float("-inf"):
+            # The passages outside the candidates that could still rank hold enough of the words
+            # together: find them as the sets of words whose bounds add up past the last kept score.
+            together = _together(tiered, threshold)
+            if together is not None:
+                return self._best(limit, f"({tiered.condition} OR {together})")
+        if self._superset_count(SCAN_UP_TO + 1) <= SCAN_UP_TO:
+            return self._best(limit)
+        log.debug("candidates from strong tiers, not proven: %s", query.tree)
+        self.exact = False
+        return found
+
+    def _tiered(self) -> Tiered | None:
+        """The candidates of a query with common words, and what the others can score at most."""
+        query, stats = self.query, self.query.stats
+        rise = growth(stats.average("content"), stats.tier_average)
+        node, constant = query.tree, 0.0
+        while isinstance(node, Gate):
+            node, constant = node.query, constant + 1.0
+        children, every = (node.children, node.every) if isinstance(node, Sum) and node.children else ((node,), True)
+        rare = _rarest(query)
+        strong, held, units = set(), {}, []
+        for child in children:
+            weak, common, exactly = 0.0, set(), []
+            for term, part in scored_leaves(child):
+                if term is None:
+                    weak += _constant_bound(part, query)
+                    exactly.append(query.exact_sql(part) if isinstance(part, Exact) else "true")
+                elif term.field not in TEXT_FIELDS:
+                    continue
+                elif term.field == "content" and term.text not in rare:
+                    common.add(term.text)
+                    weak += STRONG * rise * stats.idf((term.field, term.text)) * term.boost
+                else:
+                    held.setdefault(term.field, set()).add(term.text)
+            strong |= common
+            if weak > 0:
+                tests = [f"p.terms && {query.param(sorted(common))}::text[]"] if common else []
+                units.append(Unit(weak, "(" + " OR ".join(tests + exactly) + ")"))
+        if not strong:
+            return None
+        parts = [f"p.strong && {query.param(sorted(strong))}::text[]"]
+        parts += [f"{TEXT_FIELDS[name][0]} && {query.param(sorted(words))}::text[]" for name, words in held.items()]
+        return Tiered("(" + " OR ".join(parts) + ")", constant, tuple(units), every)
+
+    def _superset_count(self, up_to: int) -> int:
+        [(count,)] = self.sql(f"SELECT count(*) FROM (SELECT 1 {self._from()} LIMIT %(up_to)s) found",
+                              {**self.query.params, "up_to": up_to})
+        return count
+
+    def _best(self, limit: int, condition: str | None = None) -> list[tuple[int, float]]:
+        query = self.query
         columns = query.select()
+        also = f" AND {condition}" if condition else ""
         fetch = max(limit, FIRST_FETCH) if query.has_positions else limit
         while True:
-            rows = self.sql(f"SELECT p.id, {query.bound} AS bound{', ' + columns if columns else ''} {self._from()} "
+            rows = self.sql(f"SELECT p.id, {query.bound} AS bound{', ' + columns if columns else ''} {self._from(True)}{also} "
                             "ORDER BY bound DESC, p.id LIMIT %(fetch)s", {**query.params, "fetch": fetch}, dict_row)
             scored = sorted((-score, row["id"]) for row in rows for matched, score in [query.exact(row)] if matched)
             done = len(rows) < fetch or not query.has_positions
@@ -40,23 +138,73 @@ class Candidates:
                 return [(key, -negative) for negative, key in scored[:limit]]
             fetch *= GROWTH
 
-    def matching(self, up_to: int | None) -> list[int]:
-        """The keys of the passages the query matches, ascending; the first `up_to` only when given."""
+    def matching(self, up_to: int | None, ordered: bool = True) -> list[int]:
+        """The keys of the passages the query matches (the first `up_to` only, when given), ascending
+        when `ordered`; unordered, a count need not read every match to find the lowest keys."""
         query = self.query
         if query.where == "false":
             return []
+        order = " ORDER BY p.id" if ordered else ""
         if not query.has_positions:
             limit = " LIMIT %(up_to)s" if up_to is not None else ""
-            rows = self.sql(f"SELECT p.id {self._from()} ORDER BY p.id{limit}", {**query.params, "up_to": up_to})
+            rows = self.sql(f"SELECT p.id {self._from()}{order}{limit}", {**query.params, "up_to": up_to})
             return [key for (key,) in rows]
         found: list[int] = []
-        after = -1
+        after, page = -1, min(PAGE, max(FIRST_FETCH, 2 * (up_to or PAGE)))
         columns = query.select()
         while up_to is None or len(found) < up_to:
-            rows = self.sql(f"SELECT p.id, {columns} {self._from()} AND p.id > %(after)s ORDER BY p.id "
-                            "LIMIT %(page)s", {**query.params, "after": after, "page": PAGE}, dict_row)
+            rows = self.sql(f"SELECT p.id, {columns} {self._from(True)} AND p.id > %(after)s ORDER BY p.id "
+                            "LIMIT %(page)s", {**query.params, "after": after, "page": page}, dict_row)
             found += [row["id"] for row in rows if query.exact(row)[0]]
-            if len(rows) < PAGE:
+            if len(rows) < page:
                 break
-            after = rows[-1]["id"]
+            after, page = rows[-1]["id"], min(PAGE, page * GROWTH)
         return found[:up_to] if up_to is not None else found
+
+
+def _rarest(query: Query) -> set[str]:
+    """The query's content words, rarest first, as many as hold RARE_UP_TO passages together."""
+    frequency = query.stats.frequency
+    words = sorted({term.text for term, _ in scored_leaves(query.tree) if term is not None and term.field == "content"},
+                   key=lambda word: (frequency.get(("content", word), 0), word))
+    rare, total = set(), 0
+    for word in words:
+        total += frequency.get(("content", word), 0)
+        if total > RARE_UP_TO:
+            break
+        rare.add(word)
+    return rare
+
+
+def _together(tiered: Tiered, threshold: float) -> str | None:
+    """SQL for the passages holding, together, a set of words whose weak bounds reach `threshold`:
+    every passage outside the candidates that could score that much holds one such set (taking its
+    words from the strongest down until they reach it, which is how the sets are listed). None when
+    there are more than MAX_TOGETHER sets."""
+    units = sorted(tiered.units, key=lambda unit: -unit.weak)
+    rest = [sum(unit.weak for unit in units[i:]) for i in range(len(units) + 1)]
+    found: list[list[Unit]] = []
+
+    def extend(start: int, chosen: list[Unit], total: float) -> bool:
+        for i in range(start, len(units)):
+            if total + rest[i] < threshold * (1 - 1e-9):
+                return True  # the words left cannot reach it
+            now = total + units[i].weak
+            if now >= threshold * (1 - 1e-9):
+                found.append(chosen + [units[i]])
+                if len(found) > MAX_TOGETHER:
+                    return False
+            elif not extend(i + 1, chosen + [units[i]], now):
+                return False
+        return True
+
+    if not extend(0, [], tiered.constant) or not found:
+        return None if found else "false"
+    return "(" + " OR ".join("(" + " AND ".join(unit.held for unit in chosen) + ")" for chosen in found) + ")"
+
+
+def _constant_bound(node, query: Query) -> float:
+    """What an exact value, a NOT or a filter adds to a score at most."""
+    if isinstance(node, Exact) and node.field == "konferanse":
+        return K1_PLUS_1 * query.stats.idf(("konferanse", node.value))
+    return 1.0

@@ -175,6 +175,7 @@ class Stats:
     passages: int
     total_length: dict[str, int]  # field → summed length over the live passages
     frequency: dict[tuple[str, str], int]  # (field, term) → passages holding it
+    tier_average: float = 0.0  # the average content length the strong tiers were drawn with (tiers.py)
 
     def idf(self, term: tuple[str, str]) -> float:
         matching = self.frequency.get(term, 0)
@@ -234,10 +235,16 @@ class Query:
                 self.needs_documents = True
         return self.terms[key]
 
-    def _param(self, value) -> str:
+    def param(self, value) -> str:
+        """A placeholder for `value` in this query's SQL."""
         name = f"v{len(self.params)}"
         self.params[name] = value
         return f"%({name})s"
+
+    _param = param
+
+    def exact_sql(self, node: Exact) -> str:
+        return self._exact(node)
 
     # -- what matches
 
@@ -310,16 +317,28 @@ class Query:
                 score = self._score(child)
                 if score is None:
                     continue
-                if isinstance(child, Scored):
-                    parts.append(score)  # NULL when the term is not held: coalesced below
+                if _additive(child):
+                    parts.append(score)  # NULL for each term not held: coalesced below
                 else:
-                    parts.append(f"CASE WHEN {self._where(child, superset=True)} THEN {score} END")
+                    parts.append(f"CASE WHEN {self._matched(child)} THEN {score} END")
             return self._sum(parts)
         if isinstance(node, Without):
             return "1.0"
         if isinstance(node, Gate):
             return self._sum([self._score(node.query), "1.0"])
         raise TypeError(node)
+
+    def _matched(self, node) -> str:
+        """SQL true for a superset of `node`'s matches, from the per-passage columns where it can."""
+        if isinstance(node, Scored):
+            return f"x.{self._term(node)} IS NOT NULL" if node.field in TEXT_FIELDS else "false"
+        if isinstance(node, Near):
+            return "(" + " AND ".join(self._matched(term) for term in node.terms) + ")"
+        if isinstance(node, Sum) and node.children:
+            return "(" + (" AND " if node.every else " OR ").join(self._matched(c) for c in node.children) + ")"
+        if isinstance(node, Gate):
+            return f"({self._matched(node.query)} AND {self._where(node.condition, superset=True)})"
+        return self._where(node, superset=True)
 
     @staticmethod
     def _sum(parts: list[str | None]) -> str | None:
@@ -331,36 +350,62 @@ class Query:
     def _bm25(self, node: Scored) -> str | None:
         if node.field not in TEXT_FIELDS:
             return None
-        terms, weights, length, _, _ = TEXT_FIELDS[node.field]
-        column = self._term(node)
-        weight = f"{weights}[array_position({terms}, %({column})s)]::float8"
+        weight = f"x.{self._term(node)}"
         key = (node.field, node.text)
         idf = self._param(self.stats.idf(key))
         average = self._param(float(self.stats.average(node.field)))
         boost = self._param(float(node.boost))
         return (f"({idf}::float8 * (({weight} * {K1 + 1!r}) / ({weight} + {K1!r} * ({1 - B!r} + {B!r} * "
-                f"sokbase.quantized({length}) / {average}::float8)))) * {boost}::float8")
+                f"x.l_{node.field} / {average}::float8)))) * {boost}::float8")
 
     def _konferanse(self, node: Exact) -> str:
         idf = self._param(self.stats.idf(("konferanse", node.value)))
         average = self._param(float(self.stats.average("konferanse")))
         return (f"CASE WHEN {self._exact(node)} THEN {idf}::float8 * ({K1 + 1!r} / (1.0 + {K1!r} * ({1 - B!r} + "
-                f"{B!r} * sokbase.quantized(d.konferanse_length) / {average}::float8))) END")
+                f"{B!r} * x.l_konferanse / {average}::float8))) END")
 
     # -- what Python needs to decide a passage exactly
 
-    def select(self) -> str:
-        """Columns after p.id: the length per field, each term's weight (and positions), each exact test."""
+    def lateral(self) -> str:
+        """Each term's weight, index and field length worked out once per passage, for the bound and
+        the columns both (a subquery kept apart by OFFSET 0, so the planner does not copy it into
+        every place that reads it)."""
         columns = [f"sokbase.quantized({_length_column(name)}) AS l_{name}" for name in sorted(self.lengths)]
-        for (name, _), column in self.terms.items():
+        for (name, text), column in self.terms.items():
             if name not in TEXT_FIELDS:
                 continue
-            terms, weights, _, counts, positions = TEXT_FIELDS[name]
-            columns.append(f"{weights}[array_position({terms}, %({column})s)]::float8 AS {column}")
-            if (name, self.params[column]) in self.positional:
-                columns.append(f"sokbase.positions_of({terms}, {counts}, {positions}, %({column})s) AS {column}_at")
+            terms, weights, _, _, _ = TEXT_FIELDS[name]
+            if (name, text) in self.positional:
+                columns.append(f"array_position({terms}, %({column})s) AS {column}_i")
+                columns.append(f"{weights}[array_position({terms}, %({column})s)]::float8 AS {column}")
+            else:
+                columns.append(f"{weights}[array_position({terms}, %({column})s)]::float8 AS {column}")
+        return f" CROSS JOIN LATERAL (SELECT {', '.join(columns) or '1 AS one'} OFFSET 0) x"
+
+    def select(self) -> str:
+        """Columns after p.id: the length per field, each term's weight (and where its positions
+        are), each exact test."""
+        columns = [f"x.l_{name}" for name in sorted(self.lengths)]
+        for (name, text), column in self.terms.items():
+            if name in TEXT_FIELDS:
+                columns.append(f"x.{column}")
+                if (name, text) in self.positional:
+                    columns.append(f"x.{column}_i")
+        for name in sorted({name for name, _ in self.positional if name in TEXT_FIELDS}):
+            _, _, _, counts, positions = TEXT_FIELDS[name]
+            columns += [f"{counts} AS counts_{name}", f"{positions} AS positions_{name}"]
         columns += [f"{self._exact(node)} AS {column}" for node, column in self.exacts.items()]
         return ", ".join(columns)
+
+    def positions(self, term: Scored, row: dict) -> list[int]:
+        """The term's positions in the passage, cut out of its field's arrays (counts say how many
+        each term before it has)."""
+        index = row.get(self.terms[(term.field, term.text)] + "_i")
+        if not index:
+            return []
+        counts = row[f"counts_{term.field}"]
+        start = sum(counts[: index - 1])
+        return row[f"positions_{term.field}"][start : start + counts[index - 1]]
 
     def exact(self, row: dict) -> tuple[bool, float]:
         """Whether the passage whose columns are `row` matches, and its score, as Whoosh has them."""
@@ -376,6 +421,31 @@ class Query:
         return bm25(self.stats.idf(key), weight, length, self.stats.average(node.field)) * node.boost
 
 
+def _additive(node) -> bool:
+    """Whether the node's score is the sum of its terms' scores, each 0 when not held (no CASE needed)."""
+    return isinstance(node, Scored) or (isinstance(node, Sum) and not node.every and all(map(_additive, node.children)))
+
+
+def scored_leaves(node, positive: bool = True):
+    """The terms whose occurrences add to a match's score, and the constant parts (exact values, NOTs,
+    filters) with what each adds at most."""
+    if isinstance(node, Scored):
+        yield node, None
+    elif isinstance(node, Near):
+        for term in node.terms:
+            yield term, None
+    elif isinstance(node, Exact):
+        yield None, node
+    elif isinstance(node, Sum):
+        for child in node.children:
+            yield from scored_leaves(child)
+    elif isinstance(node, Without):
+        yield None, node
+    elif isinstance(node, Gate):
+        yield from scored_leaves(node.query)
+        yield None, node
+
+
 def _length_column(name: str) -> str:
     return TEXT_FIELDS[name][2] if name in TEXT_FIELDS else "d.konferanse_length"
 
@@ -388,7 +458,7 @@ def _evaluate(node, row: dict, query: Query) -> tuple[bool, float]:
         scores = [query.term_score(term, row) for term in node.terms]
         if any(score is None for score in scores):
             return False, 0.0
-        positions = [row.get(query.terms[(t.field, t.text)] + "_at") or [] for t in node.terms]
+        positions = [query.positions(t, row) for t in node.terms]
         if not _spans(positions, node.slop, node.ordered):
             return False, 0.0
         return True, sum(scores)

@@ -58,6 +58,7 @@ class PostgresEngine:
         self._conn: psycopg.Connection | None = None
         self.generation = ""
         self._analysis: dict | None = None
+        self.approximate = 0  # candidate lists kept from the strong tiers without proof (for measurements)
         self._begin()
 
     # ------------------------------------------------------------------ the snapshot
@@ -66,8 +67,12 @@ class PostgresEngine:
         if self._conn is None or self._conn.closed or self._conn.broken:
             self._conn = connect(self.where, "sokbase search")
             self._conn.prepare_threshold = None  # every plan made for the words asked: GIN estimates differ
-            self._conn.execute(f"SET statement_timeout = {STATEMENT_TIMEOUT_MS}")
             self._snapshot = False
+            try:
+                self._conn.execute(f"SET statement_timeout = {STATEMENT_TIMEOUT_MS}")
+            except psycopg.Error as error:
+                self._drop()
+                raise lost_connection(self.where, error, reading=True) from None
         return self._conn
 
     def _begin(self) -> bool:
@@ -130,7 +135,10 @@ class PostgresEngine:
             self._snapshot = False
             if self._conn.broken:
                 raise lost_connection(self.where, error, reading=True) from None
-            self._conn.execute("ROLLBACK")  # the failed statement aborted the snapshot; begin anew next time
+            try:
+                self._conn.execute("ROLLBACK")  # the failed statement aborted the snapshot; begin anew next time
+            except psycopg.Error:
+                self._drop()
             raise self._refused(error) from None
 
     def _refused(self, error: psycopg.Error) -> SokbaseError:
@@ -168,12 +176,14 @@ class PostgresEngine:
 
     def candidates(self, query: qt.Node, limit: int) -> list[Candidate]:
         """The `limit` passages with the best BM25F for `query`, of equal scores the lower key first."""
-        compiled = self._compile(query)
-        return [Candidate(key, score) for key, score in Candidates(compiled, self._sql).best(limit)]
+        step = Candidates(self._compile(query), self._sql)
+        found = step.best(limit)
+        self.approximate += not step.exact
+        return [Candidate(key, score) for key, score in found]
 
     def count(self, query: qt.Node, up_to: int) -> tuple[int, bool]:
         enough = up_to + 1
-        counted = len(Candidates(self._compile(query), self._sql).matching(enough))
+        counted = len(Candidates(self._compile(query), self._sql).matching(enough, ordered=False))
         return (counted, True) if counted < enough else (up_to, False)
 
     def keys(self, query: qt.Node) -> list[int]:
@@ -190,7 +200,7 @@ class PostgresEngine:
         lengths = {field: totals[column] for field, column in LENGTHS.items()}
         if any(field == "konferanse" for field, _ in terms):
             lengths["konferanse"] = self._konferanse_length()
-        return Stats(totals["passages"], lengths, self._frequency_of(terms))
+        return Stats(totals["passages"], lengths, self._frequency_of(terms), totals["tier_average"])
 
     # ------------------------------------------------------------------ statistics for the ranking
 
@@ -225,7 +235,8 @@ class PostgresEngine:
 
     def _read_totals(self) -> dict:
         if self._totals is None:
-            [self._totals] = self._sql(f"SELECT passages, documents, length, heading_length, title_length FROM {S}.totals",
+            [self._totals] = self._sql(f"SELECT passages, documents, length, heading_length, title_length, tier_average "
+                                       f"FROM {S}.totals",
                                        row_factory=dict_row)
         return self._totals
 
@@ -242,28 +253,29 @@ class PostgresEngine:
         if not keys:
             return found
         fields = sorted({field for field, _ in terms})
+        positional = [field for field in fields if field in TEXT_FIELDS]
         columns = [f"sokbase.quantized({_length_sql(field)})" for field in fields]
+        columns += [f"{TEXT_FIELDS[field][3]}, {TEXT_FIELDS[field][4]}" for field in positional]
         ordered = sorted(terms)
         params: list = []
         for field, text in ordered:
             if field in TEXT_FIELDS:
-                names, weights, _, counts, positions = TEXT_FIELDS[field]
-                columns.append(f"{weights}[array_position({names}, %s)]::float8")
-                columns.append(f"sokbase.positions_of({names}, {counts}, {positions}, %s)")
+                names, weights, _, _, _ = TEXT_FIELDS[field]
+                columns.append(f"{weights}[array_position({names}, %s)]::float8, array_position({names}, %s)")
                 params += [text, text]
             else:
-                columns.append(f"CASE WHEN {_keyword_sql(field)} THEN 1.0::float8 END")
-                columns.append("NULL::integer[]")
+                columns.append(f"CASE WHEN {_keyword_sql(field)} THEN 1.0::float8 END, NULL::integer")
                 params.append(text)
         rows = self._sql(f"SELECT p.id, {', '.join(columns) or 'NULL'} FROM {S}.passages p JOIN {S}.documents d "
                          "ON d.doc = p.doc WHERE p.id = ANY(%s)", (*params, list(set(keys))))
         for key, *values in rows:
             passage = found[key]
             passage.lengths = {field: float(length) for field, length in zip(fields, values)}
-            rest = values[len(fields):]
-            for term, weight, positions in zip(ordered, rest[::2], rest[1::2]):
+            arrays = dict(zip(positional, zip(values[len(fields)::2], values[len(fields) + 1::2])))
+            rest = values[len(fields) + 2 * len(positional):]
+            for term, weight, index in zip(ordered, rest[::2], rest[1::2]):
                 if weight is not None:
-                    passage.terms[term] = Occurrence(weight, tuple(positions or ()))
+                    passage.terms[term] = Occurrence(weight, _positions(arrays.get(term[0]), index))
         return found
 
     def document_terms(self, doc_ids: set[str], words: set[str]) -> DocumentTerms:
@@ -410,6 +422,15 @@ def _stored(row: dict) -> dict:
         row["conference"] = json.dumps(asdict(Conference(**row["conference"])), ensure_ascii=False)
     row["municipalities"] = json.dumps([asdict(Municipality(**m)) for m in row["municipalities"]], ensure_ascii=False)
     return {name: value for name, value in row.items() if value is not None}
+
+
+def _positions(arrays: tuple[list[int], list[int]] | None, index: int | None) -> tuple[int, ...]:
+    """The positions of the term at `index` (1-based) out of a field's (counts, positions) arrays."""
+    if arrays is None or not index:
+        return ()
+    counts, positions = arrays
+    start = sum(counts[: index - 1])
+    return tuple(positions[start : start + counts[index - 1]])
 
 
 def _length_sql(field: str) -> str:

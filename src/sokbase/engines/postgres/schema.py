@@ -17,7 +17,7 @@ sokbase.terms      per field and term, the passages that hold it (BM25's documen
 sokbase.totals     one row: live passages, documents and the sums of their field lengths
 
 The statistics are kept by the indexer in the transaction that changes the passages. The search
-side (engine.py) reads them with three small SQL functions defined here.
+side (engine.py) rounds lengths as Whoosh does with a small SQL function defined here.
 """
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ from ...errors import IndexOutdatedError, SokbaseError
 from ...schema import FORMAT as WHOOSH_FORMAT
 
 SCHEMA = "sokbase"
-LAYOUT_VERSION = 2  # 2: analysis options, term weights, conference lengths, search functions
+LAYOUT_VERSION = 2  # 2: analysis options, term weights, conference lengths, strong tiers, search functions
 # The terms stored depend on the analyzer, as a Whoosh index's postings do.
 FORMAT = f"pg-{LAYOUT_VERSION}/{WHOOSH_FORMAT}"
 
@@ -43,17 +43,9 @@ def _length_bounds() -> str:
     return "{" + ",".join(str(byte_to_length(n)) for n in range(256)) + "}"
 
 
-# What searches compute per passage, inlined by the planner (LANGUAGE sql, IMMUTABLE):
-# a term's weight and positions out of the parallel arrays, and the field length as Whoosh keeps
-# it, rounded to one byte (whoosh.util.numeric: bisect_left over these 256 lengths, 255 from 106374).
+# The field length as Whoosh keeps it, rounded to one byte (whoosh.util.numeric: bisect_left over
+# these 256 lengths, 255 from 106374); inlined by the planner (LANGUAGE sql, IMMUTABLE).
 FUNCTIONS = f"""
-CREATE FUNCTION {SCHEMA}.weight_of(terms text[], weights anyarray, term text) RETURNS double precision
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS 'SELECT weights[array_position(terms, term)]::double precision';
-CREATE FUNCTION {SCHEMA}.positions_of(terms text[], counts integer[], positions integer[], term text)
-    RETURNS integer[] LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT positions[s + 1 : s + counts[i]]
-      FROM (SELECT i, coalesce((SELECT sum(c)::integer FROM unnest(counts[1:i - 1]) c), 0) AS s
-              FROM (SELECT array_position(terms, term) AS i) found WHERE i IS NOT NULL) x$$;
 CREATE FUNCTION {SCHEMA}.quantized(length integer) RETURNS double precision
     LANGUAGE sql IMMUTABLE PARALLEL SAFE AS
     'SELECT CASE WHEN length >= 106374 THEN 106374::double precision
@@ -124,7 +116,8 @@ CREATE TABLE {SCHEMA}.passages (
     heading_terms text[] NOT NULL,
     heading_counts integer[] NOT NULL,
     heading_positions integer[] NOT NULL,
-    access text[] NOT NULL
+    access text[] NOT NULL,
+    strong text[] NOT NULL  -- the terms it holds strongly (tiers.py): what a search for a common word reads
 );
 CREATE TABLE {SCHEMA}.terms (
     field text NOT NULL,
@@ -139,14 +132,19 @@ CREATE TABLE {SCHEMA}.totals (
     documents bigint NOT NULL,
     length bigint NOT NULL,
     heading_length bigint NOT NULL,
-    title_length bigint NOT NULL
+    title_length bigint NOT NULL,
+    tier_average double precision NOT NULL  -- the smallest average length the strong tiers were drawn with
 );
 CREATE TABLE {SCHEMA}.writer (
     only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
     holder text NOT NULL,
     started timestamptz NOT NULL DEFAULT now()
 );
-INSERT INTO {SCHEMA}.totals VALUES (true, 0, 0, 0, 0, 0);
+INSERT INTO {SCHEMA}.totals VALUES (true, 0, 0, 0, 0, 0, 0);
+-- What a search reads of every candidate stays in the row (compressed if need be): the text and
+-- the positions go out to TOAST first, so reading a term's weight never fetches and unpacks them.
+ALTER TABLE {SCHEMA}.passages ALTER COLUMN terms SET STORAGE MAIN, ALTER COLUMN weights SET STORAGE MAIN,
+    ALTER COLUMN strong SET STORAGE MAIN, ALTER COLUMN kommune SET STORAGE MAIN;
 {FUNCTIONS}
 """
 
@@ -160,6 +158,7 @@ INDEXES = {
     "passages_heading_terms": f"CREATE INDEX passages_heading_terms ON {SCHEMA}.passages USING gin (heading_terms)",
     # Who may read a passage on the web page (access.py): a reader's searches hold `access && ARRAY[…]`.
     "passages_access": f"CREATE INDEX passages_access ON {SCHEMA}.passages USING gin (access)",
+    "passages_strong": f"CREATE INDEX passages_strong ON {SCHEMA}.passages USING gin (strong) WITH (fastupdate = off)",
     "documents_year": f"CREATE INDEX documents_year ON {SCHEMA}.documents (year)",
     "documents_doc_type": f"CREATE INDEX documents_doc_type ON {SCHEMA}.documents (doc_type)",
     "documents_konferanse": f"CREATE INDEX documents_konferanse ON {SCHEMA}.documents USING gin (konferanse)",

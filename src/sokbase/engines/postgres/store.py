@@ -30,6 +30,7 @@ from ..store import LiveIndex, checkpoint, passage_fields
 from . import schema
 from .connection import DatabaseError, connect, lost_connection
 from .terms import DocumentTerms, FieldTerms, PostgresTerms
+from .tiers import strong_terms
 
 log = logging.getLogger(__name__)
 
@@ -51,7 +52,7 @@ PASSAGE_COLUMNS = {"id": "int4", "doc": "int4", "passage_id": "text", "position"
                    "chapter": "text", "kommune": "text[]", "municipalities": "jsonb", "length": "int4",
                    "terms": "text[]", "weights": "float4[]", "counts": "int4[]", "positions": "int4[]",
                    "heading_length": "int4", "heading_terms": "text[]", "heading_counts": "int4[]",
-                   "heading_positions": "int4[]", "access": "text[]"}
+                   "heading_positions": "int4[]", "access": "text[]", "strong": "text[]"}
 FILE_COLUMNS = {"source": "text", "record": "jsonb"}
 
 def generation_name(number: int) -> str:
@@ -190,13 +191,18 @@ class PostgresWriter:
         elif setup is Setup.REPLACE:
             # DELETE rather than TRUNCATE: searches keep reading the old rows until COMMIT.
             conn.execute(f"DELETE FROM {S}.documents; DELETE FROM {S}.terms; DELETE FROM {S}.files; "
-                         f"UPDATE {S}.totals SET passages = 0, documents = 0, length = 0")
+                         f"UPDATE {S}.totals SET passages = 0, documents = 0, length = 0, heading_length = 0, "
+                         "title_length = 0, tier_average = 0")
         self.next_doc, self.next_id, generation = conn.execute(
             f"SELECT (SELECT coalesce(max(doc), 0) + 1 FROM {S}.documents), "
             f"(SELECT coalesce(max(id), 0) + 1 FROM {S}.passages), "
             f"(SELECT coalesce(max(generation), 0) FROM {S}.manifest)").fetchone()
         self.first_new_id = self.next_id
         self.generation = generation + 1
+        # The strong tiers of new passages are drawn with the live average length, or for a new
+        # index with its first batch's (tiers.py says why any average will do).
+        live, length = conn.execute(f"SELECT passages, length FROM {S}.totals").fetchone()
+        self.tier_average = length / live if live else None
         self._deletes: list[str] = []
         self._documents: list[tuple] = []
         self._passages: list[tuple] = []
@@ -240,7 +246,7 @@ class PostgresWriter:
                 [m.number for m in passage.municipalities], Jsonb([asdict(m) for m in passage.municipalities]),
                 terms.content.length, terms.content.terms, terms.content.weights, terms.content.counts,
                 terms.content.positions, *_arrays(terms.heading), list(document.access),
-            ))
+            ))  # the strong terms follow when the batch is written
             self.next_id += 1
         if len(self._passages) >= BATCH_PASSAGES:
             self._flush_rows()
@@ -292,11 +298,17 @@ class PostgresWriter:
 
     def _flush_rows(self) -> None:
         _copy(self.conn, "documents", DOCUMENT_COLUMNS, self._documents)
-        _copy(self.conn, "passages", PASSAGE_COLUMNS, self._passages)
+        if self._passages and self.tier_average is None:
+            self.tier_average = sum(row[_LENGTH] for row in self._passages) / len(self._passages) or 1.0
+        _copy(self.conn, "passages", PASSAGE_COLUMNS, [
+            (*row, strong_terms(row[_TERMS], row[_TERMS + 1], row[_LENGTH], self.tier_average)) for row in self._passages])
         self._documents, self._passages = [], []
 
     def _count_new_passages(self) -> None:
         conn = self.conn
+        if self.tier_average is not None:
+            conn.execute(f"UPDATE {S}.totals SET tier_average = CASE WHEN tier_average = 0 THEN %(a)s "
+                         "ELSE least(tier_average, %(a)s) END", {"a": self.tier_average})
         conn.execute(f"CREATE TEMP TABLE added ON COMMIT DROP AS SELECT {_COLUMNS} FROM {S}.passages p "
                      f"JOIN {S}.documents d ON d.doc = p.doc WHERE p.id >= %s", (self.first_new_id,))
         conn.execute(f"INSERT INTO {S}.terms (field, term, passages, weight) {_COUNTED.format(source='added')} "
@@ -310,6 +322,10 @@ class PostgresWriter:
     def _write_catalog(self, records: list[FileRecord]) -> None:
         self.conn.execute(f"DELETE FROM {S}.files")
         _copy(self.conn, "files", FILE_COLUMNS, [(record.source, Jsonb(vars(record))) for record in records])
+
+
+_LENGTH = list(PASSAGE_COLUMNS).index("length")
+_TERMS = list(PASSAGE_COLUMNS).index("terms")
 
 
 def _copy(conn: psycopg.Connection, table: str, columns: dict[str, str], rows: list[tuple]) -> None:
