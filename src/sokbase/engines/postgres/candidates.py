@@ -150,10 +150,18 @@ class Candidates:
             rows = self.sql(f"SELECT p.id {self._from()}{order}{limit}", {**query.params, "up_to": up_to})
             return [key for (key,) in rows]
         found: list[int] = []
+        if not ordered and up_to is not None:  # a count: the passages that match whatever the positions say first
+            found = [key for (key,) in self.sql(f"SELECT p.id {self._from()} AND {query.certain} LIMIT %(up_to)s",
+                                                {**query.params, "up_to": up_to})]
+            if len(found) >= up_to:
+                return found
+            uncertain = f" AND NOT {query.certain}"
+        else:
+            uncertain = ""
         after, page = -1, min(PAGE, max(FIRST_FETCH, 2 * (up_to or PAGE)))
         columns = query.select()
         while up_to is None or len(found) < up_to:
-            rows = self.sql(f"SELECT p.id, {columns} {self._from(True)} AND p.id > %(after)s ORDER BY p.id "
+            rows = self.sql(f"SELECT p.id, {columns} {self._from(True)}{uncertain} AND p.id > %(after)s ORDER BY p.id "
                             "LIMIT %(page)s", {**query.params, "after": after, "page": page}, dict_row)
             found += [row["id"] for row in rows if query.exact(row)[0]]
             if len(rows) < page:

@@ -222,6 +222,7 @@ class Query:
                 if node.field in ("doc_type", "doc_id", "konferanse", "year"):
                     self.needs_documents = True
         self.where = self._where(self.tree, superset=True)
+        self.certain = self._where(self.tree, superset=False)  # matches whatever the positions say
         self.bound = self._score(self.tree) or "0"
 
     def _term(self, node: Scored) -> str:

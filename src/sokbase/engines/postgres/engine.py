@@ -112,7 +112,6 @@ class PostgresEngine:
         self._totals: dict | None = None
         self._frequencies: dict[FieldTerm, int] = {}
         self._document_frequencies: dict[str, float] = {}
-        self._document_lengths: dict[str, float] = {}
         self._table: tuple[list[str], list[tuple[str, ...]]] | None = None
         self._documents: list[dict] | None = None
         self._vocabularies: dict[str, dict[str, int]] = {}
@@ -190,6 +189,7 @@ class PostgresEngine:
         return Candidates(self._compile(query), self._sql).matching(None)
 
     def _compile(self, node: qt.Node) -> Query:
+        self._frequency_of(_terms_of(node))  # in one statement, before the resolver asks term by term
         resolved = Resolver(self.frequency, self.expand).resolve(node)
         probe = Query(resolved, Stats(0, {}, {}))  # which terms and fields it reads
         return Query(resolved, self._stats(set(probe.terms) | {("konferanse", n.value) for n in probe.exacts
@@ -223,9 +223,10 @@ class PostgresEngine:
             if len(self._frequencies) + len(stored) > MAX_CACHED:
                 self._frequencies.clear()
             found = dict.fromkeys(stored, 0)
-            rows = self._sql(f"SELECT t.field, t.term, t.passages FROM {S}.terms t JOIN unnest(%s::text[], %s::text[]) "
-                             "AS q(field, term) ON t.field = q.field AND t.term = q.term",
-                             ([f for f, _ in stored], [t for _, t in stored]))
+            fields = sorted({field for field, _ in stored})
+            tests = " OR ".join("(field = %s AND term = ANY(%s))" for _ in fields)
+            rows = self._sql(f"SELECT field, term, passages FROM {S}.terms WHERE {tests}",
+                             [value for field in fields for value in (field, [t for f, t in stored if f == field])])
             found.update({(field, term): passages for field, term, passages in rows})
             self._frequencies.update(found)
         for term in unknown:
@@ -279,41 +280,24 @@ class PostgresEngine:
         return found
 
     def document_terms(self, doc_ids: set[str], words: set[str]) -> DocumentTerms:
-        """Each document's summed weight of `words` over its passages (as whoosh_engine.document_terms)."""
+        """Each document's summed weight of `words` over its passages, and its length: the sum of its
+        passages' rounded lengths, as whoosh_engine.document_terms adds them up (one statement)."""
         totals = self._read_totals()
         documents = max(1, totals["documents"])
-        rows = self._sql(f"SELECT d.doc_id, d.doc FROM {S}.documents d WHERE d.doc_id = ANY(%s) "
-                         f"AND EXISTS (SELECT 1 FROM {S}.passages p WHERE p.doc = d.doc)", (sorted(doc_ids),))
-        present = {doc_id: doc for doc_id, doc in rows}
-        weights: dict[str, dict[str, float]] = {doc_id: {} for doc_id in present}
-        held = [word for word in sorted(words) if self.frequency((qt.CONTENT, word)) > 0]
-        frequency = {word: self._document_frequency(word) for word in held}
-        if held and present:
-            found = self._sql(
-                f"SELECT d.doc_id, w.word, sum(p.weights[array_position(p.terms, w.word)]::float8) "
-                f"FROM {S}.documents d JOIN {S}.passages p ON p.doc = d.doc CROSS JOIN unnest(%s::text[]) AS w(word) "
-                "WHERE d.doc = ANY(%s) AND p.terms @> ARRAY[w.word] GROUP BY 1, 2", (held, list(present.values())))
-            for doc_id, word, weight in found:
-                weights[doc_id][word] = weight
+        held = sorted(text for (_, text), n in self._frequency_of({(qt.CONTENT, w) for w in words}).items() if n > 0)
+        sums = "".join(f", sum(p.weights[array_position(p.terms, %s)]::float8)" for _ in held)
+        rows = self._sql(f"SELECT d.doc_id, sum(sokbase.quantized(p.length)){sums} FROM {S}.documents d "
+                         f"JOIN {S}.passages p ON p.doc = d.doc WHERE d.doc_id = ANY(%s) GROUP BY d.doc_id",
+                         (*held, sorted(doc_ids)))
+        weights = {doc_id: {word: weight for word, weight in zip(held, found) if weight is not None}
+                   for doc_id, _, *found in rows}
         return DocumentTerms(
             documents=documents,
             average_length=totals["length"] / documents,
-            frequency=frequency,
-            lengths=self._lengths_of(present),
+            frequency={word: self._document_frequency(word) for word in held},
+            lengths={doc_id: float(length) for doc_id, length, *_ in rows},
             weights=weights,
         )
-
-    def _lengths_of(self, present: dict[str, int]) -> dict[str, float]:
-        """A document's length: the sum of its passages' rounded lengths, as Whoosh adds them up."""
-        unknown = [doc for doc_id, doc in present.items() if doc_id not in self._document_lengths]
-        if unknown:
-            if len(self._document_lengths) > MAX_CACHED:
-                self._document_lengths.clear()
-            for doc_id, length in self._sql(f"SELECT d.doc_id, sum(sokbase.quantized(p.length)) FROM {S}.documents d "
-                                            f"JOIN {S}.passages p ON p.doc = d.doc WHERE d.doc = ANY(%s) GROUP BY 1",
-                                            (unknown,)):
-                self._document_lengths[doc_id] = float(length)
-        return {doc_id: self._document_lengths[doc_id] for doc_id in present}
 
     def _document_frequency(self, word: str) -> float:
         """In how many documents the word occurs: counted up to EXACT_UP_TO passages; past that counted
@@ -415,6 +399,18 @@ class PostgresEngine:
         scored = [(-(max_edits + 0.5 / (round(weight, 4) or 1)), term) for term, weight in rows
                   if levenshtein(term, word, max_edits) <= max_edits]
         return [max(scored)[1]] if scored else []
+
+
+def _terms_of(node: qt.Node) -> set[FieldTerm]:
+    found: set[FieldTerm] = set()
+    for item in qt.walk(node):
+        if isinstance(item, qt.Word):
+            found.update((term.field, term.text) for term in item.terms())
+        elif isinstance(item, qt.Term):
+            found.add((item.field, item.text))
+        elif isinstance(item, qt.Phrase):
+            found.update((item.field, word) for word in item.words)
+    return found
 
 
 def _stored(row: dict) -> dict:
