@@ -4,8 +4,8 @@ The Whoosh engine turns a tree into Whoosh queries (whoosh_engine._compile); thi
 the same tree the same meaning over the PostgreSQL tables:
 
 - which passages match: a Term where the passage holds it; a Word where any of its alternatives
-  is held (an extra no passage holds, or an extra outside the content field, is left out, as
-  Whoosh's engine leaves it out); a Phrase and a compound written apart (AllOf) where the words
+  or its parts alone is held (an extra or a part no passage holds, or an extra outside the content
+  field, is left out, as Whoosh's engine leaves it out); a Phrase and a compound written apart (AllOf) where the words
   stand near enough (Whoosh's SpanNear2, replicated in `_spans`); And, Or, Not and Filter;
 - what a match scores: BM25 as Whoosh's BM25F computes it (Lucene's idf, K1 1.2, B 0.75, the
   field length rounded to one byte, the posting weight as float32) times the term's weight,
@@ -110,7 +110,8 @@ class Resolver:
 
     def resolve(self, node: qt.Node):
         if isinstance(node, qt.Word):
-            kept = [alt for alt in node.alternatives if not self._idle(alt)] or [node.main]
+            weak = tuple(qt.Term(t.field, t.text, t.weight) for t in node.partial)  # a part alone counts as an alternative
+            kept = [alt for alt in node.alternatives + weak if not self._idle(alt)] or [node.main]
             alternatives = tuple(self._alternative(alt) for alt in kept)
             return alternatives[0] if len(alternatives) == 1 else Sum(alternatives, every=False)
         if isinstance(node, qt.Term):
@@ -142,7 +143,7 @@ class Resolver:
     def _idle(self, alternative: qt.Term | qt.AllOf) -> bool:
         terms = alternative.terms if isinstance(alternative, qt.AllOf) else (alternative,)
         return any(
-            is_extra(term.text) and (term.field != CONTENT or self.frequency((term.field, term.text)) == 0)
+            (is_extra(term.text) or term.weight < 1) and (term.field != CONTENT or self.frequency((term.field, term.text)) == 0)
             for term in terms
         ) or (isinstance(alternative, qt.AllOf) and any(self.frequency((t.field, t.text)) == 0 for t in terms))
 

@@ -86,7 +86,7 @@ class PostgresEngine:
                                ).fetchone() if found == tables.FORMAT else None
         except psycopg.Error as error:
             self._drop()
-            raise lost_connection(self.where, error, reading=True) from None
+            raise self._refused(error) from None
         except SokbaseError:
             self._drop()
             raise
