@@ -46,7 +46,7 @@ bench: $(VENV)/.installed-bench bytecode
 # Ranking quality on NorQuAD (val), the domain queries and the laws, for every analyzer and the bm25s
 # baseline (docs/evaluation.md). Indexes are kept in .eval-cache/, keyed by content and sokbase's code.
 eval: $(VENV)/.installed-test
-	$(BIN)/python scripts/evaluate.py
+	$(BIN)/python scripts/evaluate.py --engine both
 
 # Mutated PDFs and web pages through the parsers for FUZZ_SECONDS (default 180); findings go to fuzz-findings/.
 FUZZ_SECONDS ?= 180

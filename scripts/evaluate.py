@@ -13,6 +13,11 @@ with no query operators), beside a baseline on the very same passages:
     .venv/bin/python scripts/evaluate.py --split train      # tune here, never on val
     .venv/bin/python scripts/evaluate.py --analyzer sokbase --dataset lover --half heldout
     .venv/bin/python scripts/evaluate.py --analyzer sokbase --per-query per-query.jsonl
+    .venv/bin/python scripts/evaluate.py --engine both      # also PostgreSQL, in a throwaway server
+
+With --engine postgresql or both, the same files are indexed into PostgreSQL (tests/pgserver.py starts a server
+in /tmp, or --postgres-url names an empty database) and searched the same way; with both, for sokbase's full
+analyzer only, and each PostgreSQL table row says for how many queries its top ten equals the Whoosh row's.
 
 The baseline row is bm25s with Snowball's Norwegian stemmer and stop list over sokbase's own passages, read
 back from the index sokbase built (title, heading and text, as sokbase's content field holds them): every
@@ -96,6 +101,7 @@ class Figures:
     index_seconds: float
     query_ms: float
     cached: bool = False
+    same_top10: int | None = None  # a PostgreSQL row: queries whose top ten equal the Whoosh row's
 
 
 @dataclass
@@ -109,6 +115,7 @@ class LawFigures:
     index_seconds: float
     query_ms: float
     cached: bool = False
+    same_top10: int | None = None
 
 
 @dataclass(frozen=True)
@@ -350,9 +357,34 @@ def _digest(parts: Iterable[str | bytes]) -> str:
     return digest.hexdigest()
 
 
+# Which engines build and answer: set by main() from --engine; `database(name)` gives an empty database.
+ENGINES = {"whoosh": True, "postgresql": None}
+POSTGRESQL = " · PostgreSQL"  # after the analyzer's name in a PostgreSQL row
+
+
 def build_all(dataset: str, corpus: Path, analyzers: dict[str, AnalysisOptions], root: Path) -> list[Built]:
-    digest = corpus_digest(corpus)
-    return [index_for(dataset, name, options, corpus, digest, root) for name, options in analyzers.items()]
+    built = []
+    if ENGINES["whoosh"]:
+        digest = corpus_digest(corpus)
+        built = [index_for(dataset, name, options, corpus, digest, root) for name, options in analyzers.items()]
+    database = ENGINES["postgresql"]
+    if database is not None:
+        full = [name for name, options in analyzers.items() if options == AnalysisOptions()]
+        for name in analyzers if not ENGINES["whoosh"] else full:
+            url = database(f"eval_{dataset}_{len(built)}")
+            started = time.perf_counter()
+            with analysis_for_new_indexes(analyzers[name]):
+                sokbase.build_index(corpus, url, full=True)
+            built.append(Built(name + POSTGRESQL, url, round(time.perf_counter() - started, 2), cached=False))
+    return built
+
+
+def same_top10(results: list, answers: dict[str, list[Answer]]) -> None:
+    """On each PostgreSQL row, for how many queries its top ten equal the Whoosh row's."""
+    for figures_ in results:
+        whoosh = answers.get(figures_.analyzer.removesuffix(POSTGRESQL))
+        if figures_.analyzer.endswith(POSTGRESQL) and whoosh is not None:
+            figures_.same_top10 = sum(a.ranked == b.ranked for a, b in zip(answers[figures_.analyzer], whoosh))
 
 
 def indexed_passages(index_dir: Path) -> list[tuple[Ranked, str]]:
@@ -452,12 +484,14 @@ def run(dataset: str, analyzers: dict[str, AnalysisOptions], split: str = "val",
             corpus, questions = ROOT / "corpus", domain_questions()
         built = build_all(dataset, corpus, analyzers, cache or workdir)
         passages = indexed_passages(built[0].index_dir) if baseline else None
-        results = []
+        results, by_system = [], {}
         for one, answers in answers_of(built, passages, [q.text for q in questions]):
             results.append(figures(one, questions, answers))
+            by_system[one.name] = answers
             if per_query:
                 for question, answer in zip(questions, answers):
                     per_query(_question_record(dataset, one.name, question, answer))
+        same_top10(results, by_system)
         return results
 
 
@@ -515,12 +549,17 @@ def run_laws(analyzers: dict[str, AnalysisOptions], *, baseline: bool = False, c
         missing = missing_judged_keys(queries, [passage for passage, _ in passages])
         if missing:
             raise SystemExit(f"judged paragraphs no heading names: {', '.join(missing)}")
-        results = []
+        results, by_system = [], {}
         for one, answers in answers_of(built, passages if baseline else None, [q.text for q in queries]):
             results += [law_figures(one, half, queries, answers) for half in HALVES]
+            by_system[one.name] = answers
             if per_query:
                 for query, answer in zip(queries, answers):
                     per_query(_law_record(one.name, query, answer))
+        for half in HALVES:
+            chosen = [i for i, q in enumerate(queries) if q.half == half]
+            same_top10([f for f in results if f.half == half],
+                       {name: [answers[i] for i in chosen] for name, answers in by_system.items()})
         return results
 
 
@@ -575,7 +614,7 @@ def table(title: str, figures: list[Figures]) -> str:
             f"| {f.analyzer} | {f.mrr10:.3f} | {f.recall10:.3f} | {f.answer1:.3f} | {f.answer5:.3f} "
             f"| {f.median_words:g} | {_seconds(f)} | {f.query_ms:.1f} |"
         )
-    return "\n".join(lines + _cache_note(figures))
+    return "\n".join(lines + _cache_note(figures) + _parity_note(figures))
 
 
 def law_table(half: str, figures: list[LawFigures], queries: list[LawQuery]) -> str:
@@ -590,7 +629,7 @@ def law_table(half: str, figures: list[LawFigures], queries: list[LawQuery]) -> 
     for f in figures:
         per_kind = " | ".join(f"{f.kinds.get(kind, 0):.3f}" for kind in kinds)
         lines.append(f"| {f.analyzer} | {f.ndcg10:.3f} | {f.doc_ndcg10:.3f} | {per_kind} | {_seconds(f)} | {f.query_ms:.1f} |")
-    return "\n".join(lines + _cache_note(figures))
+    return "\n".join(lines + _cache_note(figures) + _parity_note(figures))
 
 
 def _seconds(figures: Figures | LawFigures) -> str:
@@ -601,12 +640,34 @@ def _cache_note(figures: list) -> list[str]:
     return ["", "\\* built by an earlier run and reused from .eval-cache/"] if any(f.cached for f in figures) else []
 
 
+def _parity_note(figures: list) -> list[str]:
+    """Under a table with PostgreSQL rows: how alike they are to the Whoosh row of the same analyzer."""
+    notes = []
+    for f in figures:
+        whoosh = next((w for w in figures if w.analyzer == f.analyzer.removesuffix(POSTGRESQL)), None)
+        if f.same_top10 is None or whoosh is None:
+            continue
+        ours, theirs = _quality(f), _quality(whoosh)
+        gap = max(abs(ours[name] - theirs.get(name, 0.0)) for name in ours)
+        count = f.questions if isinstance(f, Figures) else f.queries
+        notes.append(f"{f.analyzer}: top ten identical to Whoosh's for {f.same_top10} of {count} queries "
+                     f"({f.same_top10 / max(1, count):.1%}); figures differ by at most {gap:.3f}")
+    return ["", *notes] if notes else []
+
+
+def _quality(f) -> dict[str, float]:
+    if isinstance(f, Figures):
+        return {"mrr10": f.mrr10, "recall10": f.recall10, "answer1": f.answer1, "answer5": f.answer5}
+    return {"ndcg10": f.ndcg10, "doc_ndcg10": f.doc_ndcg10, **f.kinds}
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _arguments(argv)
     logging.getLogger("sokbase").setLevel(logging.ERROR)  # index_for sums up the files a build could not read
     analyzers = _select(args.analyzer)
     per_query = args.per_query.open("w", encoding="utf-8") if args.per_query else None
     sink = (lambda record: per_query.write(json.dumps(record, ensure_ascii=False) + "\n")) if per_query else None
+    server = _engines(args.engine, args.postgres_url)
     try:
         for dataset in args.dataset or DATASETS:
             if dataset == "lover" and not LAWS.is_dir():
@@ -618,7 +679,33 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if per_query:
             per_query.close()
+        if server is not None:
+            server.remove()
     return 0
+
+
+def _engines(engine: str, url: str | None):
+    """Set ENGINES from --engine; the throwaway server started for PostgreSQL, if any (to remove at the end)."""
+    ENGINES["whoosh"] = engine in ("whoosh", "both")
+    if engine == "whoosh":
+        return None
+    if url:
+        ENGINES["postgresql"] = lambda name: url
+        return None
+    sys.path.insert(0, str(ROOT / "tests"))
+    import pgserver
+    import psycopg
+
+    server = pgserver.start_server({"fsync": "off", "shared_buffers": "512MB"})
+
+    def database(name: str) -> str:
+        with psycopg.connect(server.url(), autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            admin.execute(f"CREATE DATABASE {name}")
+        return server.url(name)
+
+    ENGINES["postgresql"] = database
+    return server
 
 
 def _report(dataset: str, analyzers: dict[str, AnalysisOptions], args, sink: Sink | None) -> None:
@@ -651,6 +738,10 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-baseline", action="store_true", help="leave out the bm25s row")
     parser.add_argument("--no-cache", action="store_true", help="build every index afresh, in a temporary folder")
     parser.add_argument("--json", action="store_true", help="one JSON object per analyzer and dataset (and half)")
+    parser.add_argument("--engine", default="whoosh", choices=["whoosh", "postgresql", "both"],
+                        help="which engines build and answer (default: whoosh)")
+    parser.add_argument("--postgres-url", help="an empty database for PostgreSQL, rebuilt for each data set "
+                                               "(default: a throwaway server)")
     return parser.parse_args(argv)
 
 
