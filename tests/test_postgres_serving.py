@@ -150,3 +150,32 @@ def _generation(url: str) -> int | None:
     except psycopg.Error:
         return None
     return row[0] if row else None
+
+
+def test_a_search_open_across_a_killed_run_and_a_held_lock_keeps_the_committed_state(tmp_path, pg_url):
+    """Point 5 as a searcher sees it: a run killed before COMMIT changes nothing it can find, a run
+    that commits is seen after refresh, and an indexer that finds the lock held exits 75 meanwhile."""
+    from test_postgres import ANIMALS, run_process, write_corpus
+
+    from sokbase.engines.postgres.store import LOCK_KEY
+    from sokbase.locking import EXIT_BUSY
+
+    corpus = write_corpus(tmp_path / "corpus", ANIMALS)
+    assert run_process(corpus, pg_url).returncode == 0
+    with sokbase.open_index(pg_url) as index:
+        before = index.search("elg").hits
+        assert [hit.source for hit in before] == ["b.txt"]
+        write_corpus(corpus, {"b.txt": "oter"})
+        assert run_process(corpus, pg_url, kill_at="commit").returncode == -9
+        assert index.refresh() is False and index.search("oter").total == 0
+        assert [hit.source for hit in index.search("elg").hits] == ["b.txt"]
+        import psycopg
+
+        with psycopg.connect(pg_url, autocommit=True) as holder:
+            holder.execute("SELECT pg_advisory_lock(%s)", (LOCK_KEY,))
+            assert run_process(corpus, pg_url).returncode == EXIT_BUSY
+            assert index.search("elg").total == 1
+        assert run_process(corpus, pg_url).returncode == 0
+        assert index.search("elg").total == 1, "an open index keeps its state until refresh"
+        assert index.refresh() is True and index.generation == "gen-000002"
+        assert [hit.source for hit in index.search("oter").hits] == ["b.txt"] and index.search("elg").total == 0
