@@ -243,8 +243,6 @@ class Query:
         self.params[name] = value
         return f"%({name})s"
 
-    _param = param
-
     def exact_sql(self, node: Exact) -> str:
         return self._exact(node)
 
@@ -279,7 +277,7 @@ class Query:
                 by_field.setdefault(child.field, []).append(child.text)
             else:
                 rest.append(self._where(child, superset))
-        parts = [f"{TEXT_FIELDS[name][0]} && {self._param(words)}::text[]" for name, words in by_field.items()]
+        parts = [f"{TEXT_FIELDS[name][0]} && {self.param(words)}::text[]" for name, words in by_field.items()]
         return "(" + " OR ".join(parts + rest) + ")"
 
     def _held(self, node: Scored) -> str:
@@ -291,14 +289,14 @@ class Query:
         if node.field == "year":
             conditions = ["d.year IS NOT NULL"]
             if node.start is not None:
-                conditions.append(f"d.year >= {self._param(node.start)}")
+                conditions.append(f"d.year >= {self.param(node.start)}")
             if node.end is not None:
-                conditions.append(f"d.year <= {self._param(node.end)}")
+                conditions.append(f"d.year <= {self.param(node.end)}")
             return "(" + " AND ".join(conditions) + ")"
         template = KEYWORD_FIELDS.get(node.field)
         if template is None or not node.value:
             return "false"
-        return "(" + template.format(value=self._param(node.value)) + ")"
+        return "(" + template.format(value=self.param(node.value)) + ")"
 
     # -- what a match scores, at most
 
@@ -354,15 +352,15 @@ class Query:
             return None
         weight = f"x.{self._term(node)}"
         key = (node.field, node.text)
-        idf = self._param(self.stats.idf(key))
-        average = self._param(float(self.stats.average(node.field)))
-        boost = self._param(float(node.boost))
+        idf = self.param(self.stats.idf(key))
+        average = self.param(float(self.stats.average(node.field)))
+        boost = self.param(float(node.boost))
         return (f"({idf}::float8 * (({weight} * {K1 + 1!r}) / ({weight} + {K1!r} * ({1 - B!r} + {B!r} * "
                 f"x.l_{node.field} / {average}::float8)))) * {boost}::float8")
 
     def _konferanse(self, node: Exact) -> str:
-        idf = self._param(self.stats.idf(("konferanse", node.value)))
-        average = self._param(float(self.stats.average("konferanse")))
+        idf = self.param(self.stats.idf(("konferanse", node.value)))
+        average = self.param(float(self.stats.average("konferanse")))
         return (f"CASE WHEN {self._exact(node)} THEN {idf}::float8 * ({K1 + 1!r} / (1.0 + {K1!r} * ({1 - B!r} + "
                 f"{B!r} * x.l_konferanse / {average}::float8))) END")
 
@@ -379,9 +377,7 @@ class Query:
             terms, weights, _, _, _ = TEXT_FIELDS[name]
             if (name, text) in self.positional:
                 columns.append(f"array_position({terms}, %({column})s) AS {column}_i")
-                columns.append(f"{weights}[array_position({terms}, %({column})s)]::float8 AS {column}")
-            else:
-                columns.append(f"{weights}[array_position({terms}, %({column})s)]::float8 AS {column}")
+            columns.append(f"{weights}[array_position({terms}, %({column})s)]::float8 AS {column}")
         return f" CROSS JOIN LATERAL (SELECT {', '.join(columns) or '1 AS one'} OFFSET 0) x"
 
     def select(self) -> str:
@@ -428,7 +424,7 @@ def _additive(node) -> bool:
     return isinstance(node, Scored) or (isinstance(node, Sum) and not node.every and all(map(_additive, node.children)))
 
 
-def scored_leaves(node, positive: bool = True):
+def scored_leaves(node):
     """The terms whose occurrences add to a match's score, and the constant parts (exact values, NOTs,
     filters) with what each adds at most."""
     if isinstance(node, Scored):
