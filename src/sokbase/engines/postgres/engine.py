@@ -294,36 +294,38 @@ class PostgresEngine:
         return DocumentTerms(
             documents=documents,
             average_length=totals["length"] / documents,
-            frequency={word: self._document_frequency(word) for word in held},
+            frequency=self._document_frequencies_of(held),
             lengths={doc_id: float(length) for doc_id, length, *_ in rows},
             weights=weights,
         )
 
-    def _document_frequency(self, word: str) -> float:
-        """In how many documents the word occurs: counted up to EXACT_UP_TO passages; past that counted
-        while the documents are CLUSTERED_UP_TO or fewer, and otherwise estimated as if its passages
-        were spread at random (as whoosh_engine._document_frequency)."""
-        found = self._document_frequencies.get(word)
-        if found is not None:
-            return found
-        passages = self.frequency((qt.CONTENT, word))
-        if passages <= EXACT_UP_TO:
-            [(found,)] = self._sql(f"SELECT count(DISTINCT doc) FROM {S}.passages WHERE terms @> ARRAY[%s]", (word,))
-            found = float(found)
-        else:
-            [(documents,)] = self._sql(f"SELECT count(*) FROM (SELECT DISTINCT doc FROM {S}.passages "
-                                       f"WHERE terms @> ARRAY[%s] LIMIT %s) d", (word, CLUSTERED_UP_TO + 1))
-            if documents <= CLUSTERED_UP_TO:
-                found = float(documents)
-            else:
-                totals = self._read_totals()
-                live, runs = totals["passages"], totals["documents"]
-                share = min(1.0, passages / max(1, live))
-                found = max(CLUSTERED_UP_TO, runs * (1 - (1 - share) ** (live / max(1, runs))))
-        if len(self._document_frequencies) >= MAX_CACHED:
+    def _document_frequencies_of(self, words: list[str]) -> dict[str, float]:
+        """In how many documents each word occurs: counted up to EXACT_UP_TO passages (all such words in
+        one statement); past that counted while the documents are CLUSTERED_UP_TO or fewer, and otherwise
+        estimated as if its passages were spread at random (as whoosh_engine._document_frequency)."""
+        unknown = [word for word in words if word not in self._document_frequencies]
+        if len(self._document_frequencies) + len(unknown) >= MAX_CACHED:
             self._document_frequencies.clear()
-        self._document_frequencies[word] = found
-        return found
+        passages = {word: self.frequency((qt.CONTENT, word)) for word in unknown}
+        few = [word for word in unknown if passages[word] <= EXACT_UP_TO]
+        if few:
+            rows = self._sql(f"SELECT w, count(DISTINCT p.doc) FROM unnest(%s::text[]) AS w JOIN {S}.passages p "
+                             "ON p.terms @> ARRAY[w] GROUP BY w", (few,))
+            self._document_frequencies.update({word: 0.0 for word in few} | {w: float(n) for w, n in rows})
+        for word in unknown:
+            if word not in few:
+                self._document_frequencies[word] = self._many_documents(word, passages[word])
+        return {word: self._document_frequencies[word] for word in words}
+
+    def _many_documents(self, word: str, passages: int) -> float:
+        [(documents,)] = self._sql(f"SELECT count(*) FROM (SELECT DISTINCT doc FROM {S}.passages "
+                                   f"WHERE terms @> ARRAY[%s] LIMIT %s) d", (word, CLUSTERED_UP_TO + 1))
+        if documents <= CLUSTERED_UP_TO:
+            return float(documents)
+        totals = self._read_totals()
+        live, runs = totals["passages"], totals["documents"]
+        share = min(1.0, passages / max(1, live))
+        return max(CLUSTERED_UP_TO, runs * (1 - (1 - share) ** (live / max(1, runs))))
 
     def expand(self, node: qt.Prefix | qt.Pattern, limit: int) -> list[str]:
         """A wildcard's words, the `limit` most common first (of equal counts, in code point order)."""
