@@ -78,6 +78,8 @@ class Candidates:
             # The passages outside the candidates that could still rank hold enough of the words
             # together: find them as the sets of words whose bounds add up past the last kept score.
             together = _together(tiered, threshold)
+            if together == "false":  # no set of words can reach it: the candidates' answer stands
+                return found
             if together is not None:
                 return self._best(limit, f"({tiered.condition} OR {together})")
         if self._superset_count(SCAN_UP_TO + 1) <= SCAN_UP_TO:
