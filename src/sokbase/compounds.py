@@ -106,6 +106,20 @@ APART_BELOW = 50  # passages: a compound in more is searched as itself only
 MIN_APART_PART = 3
 
 
+def apart_candidates(word: str, stem: Callable[[str], str]) -> set[str]:
+    """Every term `apart` may ask `known` about, so that an engine can look them up in one go."""
+    word = word.lower()
+    if len(word) < MIN_COMPOUND or not word.isalpha():
+        return set()
+    found = set()
+    for cut in range(MIN_APART_PART, len(word) - MIN_APART_PART + 1):
+        found.add(stem(word[cut:]))
+        for modifier in (word[:cut], word[: cut - 1] if word[cut - 1] in LINKS and cut > MIN_APART_PART else None):
+            if modifier and modifier not in NOT_MODIFIERS:
+                found.add(stem(modifier))
+    return found
+
+
 def apart(word: str, stem: Callable[[str], str], known: Callable[[str], bool]) -> tuple[str, str] | None:
     """A compound typed as one word, cut where both sides are words the index holds: barnehageplass →
     (barnehag, plass), so that it finds "plass i barnehagen". The index is the dictionary here, so a

@@ -197,15 +197,26 @@ class SearchIndex:
         parsed = self._parser.parse(query, _LazyNames(self._law_names))
         if parsed.tree is None or self._options is None or not self._options.compounds:
             return parsed
-        return dataclasses.replace(parsed, tree=with_compounds_apart(parsed.tree, self._split))
+        stem = stemmer(self._options)
+        # Every term the splits may ask about, in one look-up (one statement for a database engine).
+        surfaces = [word.surface for word in qt.words(parsed.tree) if word.main.field == qt.CONTENT]
+        terms = {(qt.CONTENT, term) for surface in surfaces
+                 for term in compounds.apart_candidates(surface, stem) | {stem(surface.lower())}}
+        known = self.engine.statistics(terms).frequency if terms else {}
+        return dataclasses.replace(parsed, tree=with_compounds_apart(parsed.tree, lambda surface: self._split(surface, known)))
 
-    def _split(self, surface: str) -> tuple[str, str] | None:
+    def _split(self, surface: str, known: dict) -> tuple[str, str] | None:
         """A compound's parts, when the compound is rare enough that passages writing it apart matter:
         a compound many passages hold is found as itself, and its parts' postings cost every search."""
         stem = stemmer(self._options)
-        if self.engine.frequency((qt.CONTENT, stem(surface.lower()))) >= compounds.APART_BELOW:
+
+        def frequency(term: str) -> int:
+            found = known.get((qt.CONTENT, term))
+            return self.engine.frequency((qt.CONTENT, term)) if found is None else found
+
+        if frequency(stem(surface.lower())) >= compounds.APART_BELOW:
             return None
-        return compounds.apart(surface, stem, lambda term: self.engine.frequency((qt.CONTENT, term)) > 0)
+        return compounds.apart(surface, stem, lambda term: frequency(term) > 0)
 
     @classmethod
     def open(cls, location: Path | str | None = None) -> SearchIndex:

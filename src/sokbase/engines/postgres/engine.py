@@ -404,10 +404,13 @@ class PostgresEngine:
 
 
 def _terms_of(node: qt.Node) -> set[FieldTerm]:
+    """The terms a search for `node` will ask the frequency of, to read them in one statement."""
     found: set[FieldTerm] = set()
     for item in qt.walk(node):
         if isinstance(item, qt.Word):
             found.update((term.field, term.text) for term in item.terms())
+            # the ranking asks for the word in headings and titles too (ranking.features)
+            found.update((field, item.main.text) for field in ("heading", "title"))
         elif isinstance(item, qt.Term):
             found.add((item.field, item.text))
         elif isinstance(item, qt.Phrase):
