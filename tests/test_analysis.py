@@ -301,3 +301,18 @@ def test_fields_indexed_in_a_worker_give_the_writer_the_postings_it_would_make_i
         assert values[field] == value
         assert list(schema[field].index(values[field])) == list(schema[field].index(value)), field
     assert len(values["content"].postings) > 15
+
+
+@pytest.mark.parametrize("word", ["barnehageplass", "saksbehandlingsfrist", "boligsosialt", "områdesatsingene",
+                                  "kommuneoverlegen", "levekårsutfordringer", "bostøtte", "Hastesaker"])
+def test_a_split_asks_only_about_terms_looked_up_beforehand(word):
+    """search.py reads the candidates of every split of a query in one look-up; a split that asked
+    about another term would find it unknown."""
+    from sokbase import compounds
+    from sokbase.analysis import AnalysisOptions, stemmer
+
+    stem = stemmer(AnalysisOptions())
+    asked = []
+    compounds.apart(word, stem, lambda term: asked.append(term) or True)
+    compounds.apart(word, stem, lambda term: asked.append(term) or False)
+    assert set(asked) <= compounds.apart_candidates(word, stem)
