@@ -199,7 +199,8 @@ class SearchIndex:
             return parsed
         stem = stemmer(self._options)
         # Every term the splits may ask about, in one look-up (one statement for a database engine).
-        surfaces = [word.surface for word in qt.words(parsed.tree) if word.main.field == qt.CONTENT]
+        surfaces = {node.surface for node in qt.positive(parsed.tree)
+                    if isinstance(node, qt.Word) and node.main.field == qt.CONTENT}
         terms = {(qt.CONTENT, term) for surface in surfaces
                  for term in compounds.apart_candidates(surface, stem) | {stem(surface.lower())}}
         known = self.engine.statistics(terms).frequency if terms else {}

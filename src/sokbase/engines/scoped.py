@@ -52,6 +52,9 @@ class ScopedEngine:
     def refresh(self) -> bool:
         return self.inner.refresh()
 
+    def release(self) -> None:
+        self.inner.release()
+
     def is_current(self) -> bool:
         return self.inner.is_current()
 

@@ -97,7 +97,7 @@ class Candidates:
         rise = growth(stats.average("content"), stats.tier_average)
         node, constant = query.tree, 0.0
         while isinstance(node, Gate):
-            node, constant = node.query, constant + 1.0
+            node, constant = node.query, constant + node.adds
         children, every = (node.children, node.every) if isinstance(node, Sum) and node.children else ((node,), True)
         rare = _rarest(query)
         strong, held, units = set(), {}, []
@@ -240,4 +240,4 @@ def _constant_bound(node, query: Query) -> float:
     """What an exact value, a NOT or a filter adds to a score at most."""
     if isinstance(node, Exact) and node.field == "konferanse":
         return K1_PLUS_1 * query.stats.idf(("konferanse", node.value))
-    return 1.0
+    return node.adds if isinstance(node, Gate) else 1.0

@@ -47,6 +47,8 @@ KEYWORD_FIELDS = {
     "paragraph": "p.paragraph = {value}",
     "chapter": "p.chapter = {value}",
     "konferanse": "d.konferanse @> ARRAY[{value}]::text[]",
+    "access": "p.access @> ARRAY[{value}]::text[]",
+    "passage_id": "p.passage_id = {value}",
 }
 
 
@@ -96,6 +98,7 @@ class Without:
 class Gate:
     query: object
     condition: object
+    adds: float = 1.0  # 0 for a reader's access condition, which the Whoosh engine applies as a mask
 
 
 NOTHING = Sum((), every=False)  # matches nothing (Whoosh's NullQuery)
@@ -134,6 +137,13 @@ class Resolver:
             return Gate(self.resolve(node.query), self.resolve(node.condition))
         raise TypeError(f"not a query node: {node!r}")
 
+    def resolve_root(self, node: qt.Node):
+        """A reader's access condition around the whole query adds nothing: the Whoosh engine leaves the
+        passages it hides out as a mask (whoosh_engine._reader_query) instead of a filter that scores 1."""
+        if isinstance(node, qt.Filter) and _on_access(node.condition):
+            return Gate(self.resolve(node.query), self.resolve(node.condition), adds=0.0)
+        return self.resolve(node)
+
     def _alternative(self, alternative: qt.Term | qt.AllOf):
         if isinstance(alternative, qt.AllOf):
             terms = tuple(Scored(t.field, t.text, t.weight * alternative.weight) for t in alternative.terms)
@@ -146,6 +156,11 @@ class Resolver:
             (is_extra(term.text) or term.weight < 1) and (term.field != CONTENT or self.frequency((term.field, term.text)) == 0)
             for term in terms
         ) or (isinstance(alternative, qt.AllOf) and any(self.frequency((t.field, t.text)) == 0 for t in terms))
+
+
+def _on_access(condition: qt.Node) -> bool:
+    return all(isinstance(node, qt.Match) and node.field == "access" for node in qt.walk(condition)
+               if not isinstance(node, (qt.And, qt.Or)))
 
 
 def _leaf(field: str, word: str):
@@ -325,7 +340,7 @@ class Query:
         if isinstance(node, Without):
             return "1.0"
         if isinstance(node, Gate):
-            return self._sum([self._score(node.query), "1.0"])
+            return self._sum([self._score(node.query), repr(node.adds)])
         raise TypeError(node)
 
     def _matched(self, node) -> str:
@@ -478,7 +493,7 @@ def _evaluate(node, row: dict, query: Query) -> tuple[bool, float]:
         return (not matched), (0.0 if matched else 1.0)
     if isinstance(node, Gate):
         matched, score = _evaluate(node.query, row, query)
-        return (matched and _evaluate(node.condition, row, query)[0]), score + 1.0
+        return (matched and _evaluate(node.condition, row, query)[0]), score + node.adds
     raise TypeError(node)
 
 

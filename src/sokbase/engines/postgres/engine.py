@@ -44,7 +44,7 @@ STATEMENT_TIMEOUT_MS = 30_000  # a search that runs away is stopped and reported
 LENGTHS = {"content": "length", "heading": "heading_length", "title": "title_length"}
 # Stored fields by the names Whoosh stores them under; None values are left out, as Whoosh leaves them.
 STORED_SQL = (f"SELECT p.id, p.passage_id, d.doc_id, p.position, p.text, p.heading, d.title, "
-              f"array_to_string(p.kommune, ',') AS kommune, d.year, d.doc_type, p.page, d.source, d.url, d.date, "
+              f"array_to_string(p.kommune, ',') AS kommune, array_to_string(p.access, ',') AS access, d.year, d.doc_type, p.page, d.source, d.url, d.date, "
               f"d.conference, p.municipalities, p.ocr, d.short_title, p.section "
               f"FROM {S}.passages p JOIN {S}.documents d ON d.doc = p.doc")
 
@@ -190,7 +190,7 @@ class PostgresEngine:
 
     def _compile(self, node: qt.Node) -> Query:
         self._frequency_of(_terms_of(node))  # in one statement, before the resolver asks term by term
-        resolved = Resolver(self.frequency, self.expand).resolve(node)
+        resolved = Resolver(self.frequency, self.expand).resolve_root(node)
         probe = Query(resolved, Stats(0, {}, {}))  # which terms and fields it reads
         return Query(resolved, self._stats(set(probe.terms) | {("konferanse", n.value) for n in probe.exacts
                                                                 if n.field == "konferanse"}))
@@ -388,7 +388,7 @@ class PostgresEngine:
             self._table = (doc_ids, kommuner)
         return self._table
 
-    def near_words(self, word: str, max_edits: int) -> list[str]:
+    def near_words(self, word: str, max_edits: int, limit: int = 1) -> list[str]:
         """The index's most frequent word within `max_edits` edits (Levenshtein) that begins with the
         same letter: what Whoosh's corrector gives with prefix=1 (it ranks by summed weight only)."""
         from whoosh.support.levenshtein import levenshtein
@@ -400,7 +400,8 @@ class PostgresEngine:
                          (qt.CONTENT, _like_escape(word[0]) + "%", len(word) - max_edits, len(word) + max_edits))
         scored = [(-(max_edits + 0.5 / (round(weight, 4) or 1)), term) for term, weight in rows
                   if levenshtein(term, word, max_edits) <= max_edits]
-        return [max(scored)[1]] if scored else []
+        best = sorted(scored, reverse=True)[:limit]  # the largest (score, word) pairs, as Whoosh's heap keeps them
+        return [term for _, term in sorted(best, key=lambda item: (-item[0], item[1]))]
 
 
 def _terms_of(node: qt.Node) -> set[FieldTerm]:
@@ -453,6 +454,7 @@ _VOCABULARIES = {
     "doc_type": f"SELECT d.doc_type, count(*) FROM {S}.passages p JOIN {S}.documents d ON d.doc = p.doc GROUP BY 1",
     "doc_id": f"SELECT d.doc_id, count(*) FROM {S}.passages p JOIN {S}.documents d ON d.doc = p.doc GROUP BY 1",
     "paragraph": f"SELECT paragraph, count(*) FROM {S}.passages WHERE paragraph <> '' GROUP BY 1",
+    "access": f"SELECT a, count(*) FROM {S}.passages, unnest(access) a GROUP BY a",
     "chapter": f"SELECT chapter, count(*) FROM {S}.passages WHERE chapter <> '' GROUP BY 1",
     "konferanse": f"SELECT k, count(*) FROM {S}.passages p JOIN {S}.documents d ON d.doc = p.doc, "
                   "unnest(d.konferanse) k GROUP BY k",
