@@ -696,7 +696,12 @@ def _engines(engine: str, url: str | None):
     import pgserver
     import psycopg
 
-    server = pgserver.start_server({"fsync": "off", "shared_buffers": "512MB"})
+    try:
+        server = pgserver.start_server({"fsync": "off", "shared_buffers": "512MB"})
+    except pgserver.PostgresMissing as missing:
+        print(f"(PostgreSQL is not installed here, {missing}: Whoosh only)", file=sys.stderr)
+        ENGINES["whoosh"] = True
+        return None
 
     def database(name: str) -> str:
         with psycopg.connect(server.url(), autocommit=True) as admin:
