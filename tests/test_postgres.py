@@ -400,3 +400,23 @@ def test_a_streaming_replica_receives_a_committed_run(tmp_path, pg_url, pg_repli
     # A replica is read-only: an indexer pointed at it says so and changes nothing.
     refused = run("index", corpus, "--index", replica_url)
     assert refused.exit_code == 1 and "skrivebeskyttet kopi" in refused.output
+
+
+def test_arrays_written_by_copy_read_back_as_given(pg_url):
+    """The indexer's own binary array encoding (binary_arrays.py): empty arrays, æøå and multi-byte
+    terms, negative and large numbers, and weights rounded to float4 as PostgreSQL rounds them."""
+    from sokbase.engines.postgres.binary_arrays import use_for_copy
+
+    rows = [(["bustøtte", "æøå", "§", "emoji🙂", ""], [1, -2, 2**31 - 1], [0.1, 1.5, 3.0e-7]), ([], [], [])]
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute("CREATE TABLE arrays (terms text[], counts int4[], weights float4[])")
+        with conn.cursor() as cursor:
+            use_for_copy(cursor)
+            with cursor.copy("COPY arrays FROM STDIN (FORMAT BINARY)") as copy:
+                copy.set_types(["text[]", "int4[]", "float4[]"])
+                for row in rows:
+                    copy.write_row(row)
+        stored = conn.execute("SELECT terms, counts, weights, weights::text FROM arrays").fetchall()
+    assert [row[:2] for row in stored] == [row[:2] for row in rows]
+    assert stored[0][3] == "{0.1,1.5,3e-07}"
+    assert stored[1][2] == []

@@ -28,6 +28,7 @@ from ...storage import FileRecord, Manifest
 from ..location import IndexLocation
 from ..store import LiveIndex, checkpoint, passage_fields
 from . import schema
+from .binary_arrays import use_for_copy
 from .connection import DatabaseError, connect, lost_connection
 from .terms import DocumentTerms, FieldTerms, PostgresTerms
 from .tiers import strong_terms
@@ -332,6 +333,7 @@ def _copy(conn: psycopg.Connection, table: str, columns: dict[str, str], rows: l
     if not rows:
         return
     with conn.cursor() as cursor:
+        use_for_copy(cursor)
         with cursor.copy(f"COPY {S}.{table} ({', '.join(columns)}) FROM STDIN (FORMAT BINARY)") as copy:
             copy.set_types(list(columns.values()))
             for row in rows:
