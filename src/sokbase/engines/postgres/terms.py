@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ...analysis import FieldAnalyzer
 from ...models import Document, Passage
 from ...schema import content
 
@@ -68,14 +69,8 @@ class PostgresTerms:
         return PassageTerms(field_terms(self.content, value), field_terms(self.as_written, passage.heading or ""))
 
 
-def field_terms(analyzer, value: str) -> FieldTerms:
-    positions: dict[str, list[int]] = {}
-    weights: dict[str, float] = {}
-    for token in analyzer(value, mode="index", positions=True, boosts=True):
-        if token.stopped:
-            continue
-        positions.setdefault(token.text, []).append(token.pos)
-        weights[token.text] = weights.get(token.text, 0.0) + token.boost
+def field_terms(analyzer: FieldAnalyzer, value: str) -> FieldTerms:
+    positions, weights = analyzer.postings(value)
     terms = list(positions)
     return FieldTerms(
         length=sum(len(found) for found in positions.values()),
