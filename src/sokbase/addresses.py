@@ -31,6 +31,9 @@ _POSTAL = (
     (("org",), re.compile(r"\b(?:org\.?\s*nr|organisasjonsnummer)\.?:?\s*\d[\d ]{8,}", re.IGNORECASE)),
     (("post",), re.compile(r"\be-?post\s*:", re.IGNORECASE)),
 )
+# Every pattern above and every label below needs one of these: most lines of prose have none.
+_MAY_HOLD_ADDRESS = re.compile(r"\d|@|www\.|post|adresse|kontakt|avsender|mottaker|tlf|tel|mobil|faks|sentralbord",
+                               re.IGNORECASE)
 _ADDRESS_LABEL = re.compile(
     r"\b(?:post|besøks|besoks|leverings|faktura|e-?post)?adresse\s*:|\b(?:kontakt|avsender|mottaker)\s*:",
     re.IGNORECASE,
@@ -50,6 +53,8 @@ def without_addresses(text: str) -> str:
 
 
 def _line_without_address(line: str) -> str:
+    if not _MAY_HOLD_ADDRESS.search(line):
+        return line
     label = _ADDRESS_LABEL.search(line)
     if label:
         line = line[: label.start()]
