@@ -281,10 +281,16 @@ class WebServer:
         logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # "Task queue depth is 1": two clients, two threads
         self.server = create_server(create_app({"SOKBASE_INDEX": str(index_dir), **config}), host="127.0.0.1",
                                     port=0, threads=2)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread = threading.Thread(target=self._serve, daemon=True)
         self.thread.start()
         self.connection = http.client.HTTPConnection("127.0.0.1", self.server.effective_port)
         self.headers = headers
+
+    def _serve(self) -> None:
+        try:
+            self.server.run()
+        except OSError:  # close() took the socket from under waitress's select(): the server has stopped
+            pass
 
     def search(self, query: dict) -> float:
         """Milliseconds for one /api/search."""
