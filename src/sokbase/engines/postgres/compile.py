@@ -30,7 +30,6 @@ from ...analysis import is_extra
 from ...scoring import B, K1
 
 CONTENT = qt.CONTENT
-MAX_EXPANSIONS = 20  # a wildcard searches its most common words, as the Whoosh engine does
 
 # Where each searchable field's terms are, as (terms, weights, lengths) columns; heading and
 # title weights are their counts (every boost 1). p = passages, d = documents.
@@ -122,7 +121,7 @@ class Resolver:
         if isinstance(node, qt.Phrase):
             return Near(tuple(Scored(node.field, word) for word in node.words), node.slop, ordered=True)
         if isinstance(node, (qt.Prefix, qt.Pattern)):
-            words = self.expand(node, MAX_EXPANSIONS)
+            words = self.expand(node, qt.MAX_EXPANSIONS)
             leaves = tuple(_leaf(node.field, word) for word in words)
             return NOTHING if not leaves else leaves[0] if len(leaves) == 1 else Sum(leaves, every=False)
         if isinstance(node, qt.Match):
