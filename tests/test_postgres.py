@@ -420,3 +420,15 @@ def test_arrays_written_by_copy_read_back_as_given(pg_url):
     assert [row[:2] for row in stored] == [row[:2] for row in rows]
     assert stored[0][3] == "{0.1,1.5,3e-07}"
     assert stored[1][2] == []
+
+
+def test_without_psycopg_a_postgresql_url_says_how_to_install_it(monkeypatch):
+    """PostgreSQL support is an extra: an installation without psycopg gets one line, not a traceback."""
+    for name in [name for name in sys.modules if name.startswith("sokbase.engines.postgres")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "psycopg", None)
+    url = "postgresql://sokbase@localhost/sokbase"
+    for args in (["search", "bostøtte", "--index", url], ["index", str(CORPUS), "--index", url]):
+        result = run(*args)
+        assert result.exit_code == 1, (args, result.output)
+        assert "pip install 'sokbase[postgresql]'" in result.output and "Traceback" not in result.output

@@ -23,7 +23,7 @@ from .access import reader_values
 from .analysis import PART, analysis_options, stemmer
 from .engines.base import Candidate, Engine
 from .engines.scoped import ScopedEngine
-from .errors import PassageNotFoundError, QueryError, SokbaseError
+from .errors import PassageNotFoundError, QueryError
 from .models import Conference, Hit, Municipality, Passage, Results
 from .municipalities import Gazetteer
 from .lawrefs import LawDocument, LawMention, LawNames
@@ -222,18 +222,11 @@ class SearchIndex:
     @classmethod
     def open(cls, location: Path | str | None = None) -> SearchIndex:
         """The index at a folder or a postgresql:// URL (default: $SOKBASE_INDEX or ./index)."""
-        from .engines.location import location_of
+        from .engines.location import location_of, postgres_module
 
         where = location_of(location)
         if where.is_postgres:
-            try:
-                from .engines.postgres.engine import PostgresEngine
-            except ImportError as missing:
-                if missing.name != "psycopg":
-                    raise
-                raise SokbaseError("PostgreSQL-støtte er ikke installert; installer den med "
-                                   "`pip install 'sokbase[postgresql]'`.") from None
-            return cls(PostgresEngine(where))
+            return cls(postgres_module("engine").PostgresEngine(where))
         from .engines.whoosh_engine import WhooshEngine
 
         return cls(WhooshEngine(where.path))

@@ -9,6 +9,7 @@ location shows `redacted(...)`.
 """
 from __future__ import annotations
 
+import importlib
 import os
 import re
 from dataclasses import dataclass
@@ -47,6 +48,20 @@ def location_of(value: str | os.PathLike | IndexLocation | None) -> IndexLocatio
     if value is None:
         value = os.environ.get("SOKBASE_INDEX") or DEFAULT_INDEX
     return IndexLocation(os.fspath(value))
+
+
+def postgres_module(name: str):
+    """sokbase.engines.postgres.`name`, or one line saying how to install psycopg when it is missing
+    (PostgreSQL support is an extra: a Whoosh-only installation never imports it)."""
+    try:
+        return importlib.import_module(f"sokbase.engines.postgres.{name}")
+    except ImportError as missing:
+        if missing.name != "psycopg":
+            raise
+        from ..errors import SokbaseError
+
+        raise SokbaseError("PostgreSQL-støtte er ikke installert; installer den med "
+                           "`pip install 'sokbase[postgresql]'`.") from None
 
 
 def is_postgres_url(value: str | os.PathLike) -> bool:

@@ -25,7 +25,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from ..errors import SokbaseError
 from ..lawrefs import chapter_of, paragraph_of
 from ..models import Document, Passage
 from ..schema import content
@@ -100,18 +99,11 @@ class IndexStore(Protocol):
 
 def open_store(location) -> IndexStore:
     """The store for an index location (see engines.location): PostgreSQL for a URL, else Whoosh."""
-    from .location import location_of
+    from .location import location_of, postgres_module
 
     where = location_of(location)
     if where.is_postgres:
-        try:
-            from .postgres.store import PostgresStore
-        except ImportError as missing:
-            if missing.name != "psycopg":
-                raise
-            raise SokbaseError("PostgreSQL-støtte er ikke installert; installer den med "
-                               "`pip install 'sokbase[postgresql]'`.") from None
-        return PostgresStore(where)
+        return postgres_module("store").PostgresStore(where)
     from .whoosh_store import WhooshStore
 
     return WhooshStore(where.path)
