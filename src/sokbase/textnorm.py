@@ -18,6 +18,8 @@ _SPACES = dict.fromkeys([0x00A0, *range(0x2000, 0x200B), 0x202F, 0x205F, 0x3000]
 # NFC keeps "½" and "²" as they are; only the typographic ligatures are spelled out.
 _LIGATURES = {0xFB00: "ff", 0xFB01: "fi", 0xFB02: "fl", 0xFB03: "ffi", 0xFB04: "ffl", 0xFB05: "st", 0xFB06: "st"}
 _TABLE = {**_INVISIBLE, **_SPACES, **_LIGATURES}
+# str.translate looks every character up in _TABLE; most texts hold none of them, which a search tells faster.
+_IN_TABLE = re.compile("[" + "".join(re.escape(chr(code)) for code in sorted(_TABLE)) + "]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _RUNS_OF_SPACE = re.compile(r"[ \t]+")
 
@@ -33,7 +35,9 @@ _BINARY_SAMPLE = 4096
 
 def normalize(text: str) -> str:
     """NFC, invisible characters removed, odd spaces made plain, runs of spaces collapsed per line."""
-    text = unicodedata.normalize("NFC", text).translate(_TABLE)
+    text = unicodedata.normalize("NFC", text)
+    if _IN_TABLE.search(text):
+        text = text.translate(_TABLE)
     text = _CONTROL.sub("", text)
     return "\n".join(_RUNS_OF_SPACE.sub(" ", line).strip() for line in text.split("\n")).strip()
 
