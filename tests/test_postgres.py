@@ -432,3 +432,16 @@ def test_without_psycopg_a_postgresql_url_says_how_to_install_it(monkeypatch):
         result = run(*args)
         assert result.exit_code == 1, (args, result.output)
         assert "pip install 'sokbase[postgresql]'" in result.output and "Traceback" not in result.output
+
+
+def test_an_indexer_with_another_client_encoding_stores_words_that_searches_find(tmp_path, pg_url, monkeypatch):
+    """A cron job may run with PGCLIENTENCODING=LATIN1: the indexer still stores bostøtte as bostøtte."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "notat.md").write_text("# Bostøtte\n\nSøknad om bostøtte og startlån i kommunen.\n", encoding="utf-8")
+    monkeypatch.setenv("PGCLIENTENCODING", "LATIN1")
+    assert sokbase.build_index(corpus, pg_url).exit_code == 0
+    monkeypatch.delenv("PGCLIENTENCODING")
+    with sokbase.open_index(pg_url) as index:
+        assert [hit.source for hit in index.search("bostøtte").hits] == ["notat.md"]
+        assert index.search("startlån").hits

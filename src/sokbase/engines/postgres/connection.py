@@ -26,9 +26,12 @@ class DatabaseError(IndexUnavailableError):
 
 
 def connect(location: IndexLocation, purpose: str = "sokbase") -> psycopg.Connection:
-    """An autocommit connection to the database `location` names, or a DatabaseError saying why not."""
+    """An autocommit connection to the database `location` names, or a DatabaseError saying why not.
+
+    Always UTF-8 between us and the server, whatever PGCLIENTENCODING or the role says: the indexer
+    writes its term arrays as bytes (binary_arrays.py), and a cron job's environment is nobody's choice."""
     try:
-        return psycopg.connect(location.raw, autocommit=True, connect_timeout=CONNECT_TIMEOUT,
+        return psycopg.connect(location.raw, autocommit=True, connect_timeout=CONNECT_TIMEOUT, client_encoding="UTF8",
                                application_name=f"{purpose} (pid {os.getpid()} på {socket.gethostname()})")
     except psycopg.Error as error:
         raise connection_error(location, error) from None
