@@ -29,7 +29,7 @@ from .models import Document, Passage
 from .schema import FORMAT
 from .sidecar import sidecar_path
 from .storage import Failure, FileRecord, OcrFile
-from .workers import Limits, parse_all
+from .workers import Limits, Workers, parse_all, workers_for
 from .extract import ocr as ocr_stage
 
 __all__ = ["KILL_AT_VARIABLE", "IndexReport", "IndexWriteError", "build_index"]
@@ -143,9 +143,15 @@ def _update(corpus: Path, store: IndexStore, full: bool, limits: Limits, report:
     report.files = len(files)
     if not files:
         raise NothingToIndexError(f"Fant ingen PDF-, Word-, OpenDocument-, HTML- eller tekstfiler i {corpus}.")
+    with workers_for(corpus, limits, store.analysis()) as workers:
+        _plan_and_write(corpus, files, store, full, limits, workers, report, progress, on_start)
+
+
+def _plan_and_write(corpus: Path, files: list[Path], store: IndexStore, full: bool, limits: Limits, workers: Workers,
+                    report: IndexReport, progress, on_start) -> None:
     live = store.live(full)
     report.notices += live.notices
-    plan = _plan(files, corpus, live.catalog)
+    plan = _plan(files, corpus, live.catalog, on_parse=workers.start)
     _count(plan, live.catalog, report)
     if live.generation and plan.is_empty():
         report.mode = "unchanged"
@@ -156,7 +162,7 @@ def _update(corpus: Path, store: IndexStore, full: bool, limits: Limits, report:
         on_start(len(plan.parse))
     writer = store.writer(live)
     try:
-        records = _write(writer, store, plan, corpus, limits, report, progress)
+        records = _write(writer, plan, corpus, limits, workers, report, progress)
         _finish_report(report, records, None)
         if report.documents == 0:
             writer.abort()
@@ -171,7 +177,7 @@ def _update(corpus: Path, store: IndexStore, full: bool, limits: Limits, report:
         raise
 
 
-def _plan(files: list[Path], corpus: Path, previous: dict[str, FileRecord]) -> _Plan:
+def _plan(files: list[Path], corpus: Path, previous: dict[str, FileRecord], on_parse=lambda: None) -> _Plan:
     plan = _Plan()
     rules = AccessRules(corpus)
     candidates: list[tuple[Path, FileRecord]] = []
@@ -198,6 +204,7 @@ def _plan(files: list[Path], corpus: Path, previous: dict[str, FileRecord]) -> _
             plan.restat = plan.restat or not same_stat
         else:
             candidates.append((path, record))
+            on_parse()  # most likely a file to parse (else a moved one): the workers load meanwhile
     refused = {failure.source for failure in plan.refused}
     present = {record.source for _, record in candidates} | {record.source for record in plan.kept} | refused
     gone = [old for source, old in previous.items() if source not in present]
@@ -292,7 +299,7 @@ def _sidecar_digest(meta: Path) -> bytes:
     return hashlib.sha256(json.dumps(values, sort_keys=True, default=str).encode("utf-8")).digest()
 
 
-def _write(writer: StoreWriter, store: IndexStore, plan: _Plan, corpus: Path, limits: Limits,
+def _write(writer: StoreWriter, plan: _Plan, corpus: Path, limits: Limits, workers: Workers,
            report: IndexReport, progress: Progress | None) -> list[FileRecord]:
     """Send the run's changes to `writer`; return the catalog the index will carry."""
     for old in plan.deleted:
@@ -301,15 +308,15 @@ def _write(writer: StoreWriter, store: IndexStore, plan: _Plan, corpus: Path, li
     for record in plan.reaccess:
         writer.update_access(record)
     records = list(plan.kept) + [writer.move(old, new) for old, new in plan.moved]
-    records += _add_parsed(plan.parse, corpus, limits, writer, store, report, progress)
+    records += _add_parsed(plan.parse, corpus, limits, writer, workers, report, progress)
     return sorted(records, key=lambda record: record.source)
 
 
 def _add_parsed(parse: list[tuple[Path, FileRecord]], corpus: Path, limits: Limits, writer: StoreWriter,
-                store: IndexStore, report: IndexReport, progress: Progress | None) -> list[FileRecord]:
+                workers: Workers, report: IndexReport, progress: Progress | None) -> list[FileRecord]:
     by_path = dict(parse)
     records = []
-    for path, result in parse_all(list(by_path), corpus, limits, store.analysis()):
+    for path, result in parse_all(list(by_path), corpus, limits, workers):
         record = by_path[path]
         failure = result if isinstance(result, Failure) else None
         if failure:
