@@ -128,3 +128,24 @@ def test_a_file_moved_onto_a_removed_files_path_takes_its_place(tmp_path):
     with sokbase.open_index(index_dir) as index:
         assert [hit.source for hit in index.search("bostøtte").hits] == ["b.txt"]
         assert index.search("barnevern").hits == []  # before, the replaced file's passages stayed
+
+
+def test_workers_start_only_for_files_to_parse(corpus_copy, tmp_path, monkeypatch):
+    """Worker processes cost a second and their memory each: an unchanged run starts none, a run that
+    changes one file starts one, however many jobs are allowed."""
+    from sokbase import workers
+
+    index_dir = tmp_path / "index"
+    assert sokbase.build_index(corpus_copy, index_dir, jobs=4).exit_code == 0
+    started = []
+
+    class Counted(workers._Worker):
+        def __init__(self, *args):
+            started.append(args)
+            super().__init__(*args)
+
+    monkeypatch.setattr(workers, "_Worker", Counted)
+    assert sokbase.build_index(corpus_copy, index_dir, jobs=4).mode == "unchanged" and started == []
+    (corpus_copy / "ny.md").write_text("# Bostøtte\n\nBostøtte til barnefamilier i Løvstakken.\n", encoding="utf-8")
+    report = sokbase.build_index(corpus_copy, index_dir, jobs=4)
+    assert report.mode == "incremental" and report.documents == 6 and len(started) == 1

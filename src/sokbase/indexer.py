@@ -177,7 +177,7 @@ def _plan_and_write(corpus: Path, files: list[Path], store: IndexStore, full: bo
         raise
 
 
-def _plan(files: list[Path], corpus: Path, previous: dict[str, FileRecord], on_parse=lambda: None) -> _Plan:
+def _plan(files: list[Path], corpus: Path, previous: dict[str, FileRecord], on_parse=lambda files: None) -> _Plan:
     plan = _Plan()
     rules = AccessRules(corpus)
     candidates: list[tuple[Path, FileRecord]] = []
@@ -204,7 +204,7 @@ def _plan(files: list[Path], corpus: Path, previous: dict[str, FileRecord], on_p
             plan.restat = plan.restat or not same_stat
         else:
             candidates.append((path, record))
-            on_parse()  # most likely a file to parse (else a moved one): the workers load meanwhile
+            on_parse(len(candidates))  # most likely files to parse (else moved ones): workers load meanwhile
     refused = {failure.source for failure in plan.refused}
     present = {record.source for _, record in candidates} | {record.source for record in plan.kept} | refused
     gone = [old for source, old in previous.items() if source not in present]

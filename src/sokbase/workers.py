@@ -121,7 +121,7 @@ class _Worker:
 
 
 class Workers:
-    """Worker processes, started by start() (or the first run()) and stopped on leaving the `with`."""
+    """Worker processes, started by start() (or run()) and stopped on leaving the `with`."""
 
     def __init__(self, corpus: Path, size: int, timeout: float, analysis, ocr: OcrOptions):
         self.corpus, self.timeout, self.analysis, self.ocr = corpus, timeout, analysis, ocr
@@ -129,9 +129,11 @@ class Workers:
         self.context = multiprocessing.get_context("spawn")
         self.workers: list[_Worker] = []
 
-    def start(self) -> None:
-        if not self.workers:
-            self.workers = [_Worker(self.context, self.corpus, self.analysis, self.ocr) for _ in range(self.size)]
+    def start(self, files: int = 1) -> None:
+        """Enough workers for `files` files (never more than the size asked for): a run that changes one
+        file on a many-core server starts one, not one per core."""
+        while len(self.workers) < min(self.size, files):
+            self.workers.append(_Worker(self.context, self.corpus, self.analysis, self.ocr))
 
     def __enter__(self) -> Workers:
         return self
@@ -141,7 +143,7 @@ class Workers:
             worker.stop()
 
     def run(self, pending: collections.deque) -> Iterator[tuple[Path, Parsed | Failure]]:
-        self.start()
+        self.start(len(pending))
         while pending or any(w.path for w in self.workers):
             for worker in self.workers:
                 if worker.ready and worker.path is None and pending:
