@@ -292,3 +292,13 @@ def test_every_passage_the_total_counts_can_be_listed(index, monkeypatch):
     assert sum(value.count for value in index.facets(query).doc_type) == whole.total
     pages = [hit.passage_id for offset in range(0, whole.total, 7) for hit in index.search(query, limit=7, offset=offset).hits]
     assert pages == listed
+
+
+def test_a_nul_or_control_character_in_a_query_or_an_id_is_no_error(index):
+    """Pasted text may carry a NUL; no passage holds one (the indexer cleans them out), and PostgreSQL
+    refuses one in a statement: the query is cleaned as the text was, an id with one is not found."""
+    assert index.search("bostabilitet \x00barnefamilier\x07").hits[0].source == PROGRAMME_2024
+    assert index.search("bolig\x00*").hits
+    with pytest.raises(sokbase.errors.PassageNotFoundError):
+        index.passage("2735ec50d0b8-6\x00")
+    assert index.document("2735ec50d0b8\x00") is None

@@ -24,6 +24,7 @@ from .lawrefs import LawMention, LawNames, may_name_a_law
 from .errors import QueryError
 from .municipalities import Gazetteer
 from .schema import DOC_TYPES, FIELD_ALIASES, SEARCHED_FIELDS
+from .textnorm import normalize
 
 MAX_QUERY_LENGTH = 1000
 MIN_WILDCARD_PREFIX = 2  # "a*" would expand to a large part of the vocabulary
@@ -271,7 +272,9 @@ def _over_stop_words(node: wq.Query, text: str) -> wq.Query:
 
 
 def _check(text: str) -> str:
-    text = (text or "").strip()
+    # As the indexed text was cleaned (NFC, no control or invisible characters): a NUL typed or pasted
+    # into a query cannot be in any passage, and PostgreSQL refuses it in a statement.
+    text = normalize(text or "")
     if not text:
         raise QueryError("Skriv minst ett ord å søke etter.")
     if len(text) > MAX_QUERY_LENGTH:

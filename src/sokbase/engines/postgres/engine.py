@@ -366,10 +366,14 @@ class PostgresEngine:
         return self._documents
 
     def key_of(self, passage_id: str) -> int | None:
+        if "\x00" in passage_id:  # no id holds one, and PostgreSQL refuses it in a statement
+            return None
         rows = self._sql(f"SELECT id FROM {S}.passages WHERE passage_id = %s", (passage_id,))
         return rows[0][0] if rows else None
 
     def document_keys(self, doc_id: str) -> list[int]:
+        if "\x00" in doc_id:
+            return []
         rows = self._sql(f"SELECT p.id FROM {S}.passages p JOIN {S}.documents d ON d.doc = p.doc "
                          "WHERE d.doc_id = %s ORDER BY p.id", (doc_id,))
         return [key for (key,) in rows]
