@@ -650,17 +650,10 @@ def postgres(wanted: bool, url: str | None):
         return
     sys.path.insert(0, str(ROOT / "tests"))
     import pgserver
-    import psycopg
 
     server = pgserver.start_server(POSTGRES_SETTINGS)
     try:
-        def database(name: str) -> str:
-            with psycopg.connect(server.url(), autocommit=True) as admin:
-                admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-                admin.execute(f"CREATE DATABASE {name}")
-            return server.url(name)
-
-        yield database
+        yield server.new_database
     finally:
         server.remove()
 

@@ -694,7 +694,6 @@ def _engines(engine: str, url: str | None):
         return None
     sys.path.insert(0, str(ROOT / "tests"))
     import pgserver
-    import psycopg
 
     try:
         server = pgserver.start_server({"fsync": "off", "shared_buffers": "512MB"})
@@ -703,13 +702,7 @@ def _engines(engine: str, url: str | None):
         ENGINES["whoosh"] = True
         return None
 
-    def database(name: str) -> str:
-        with psycopg.connect(server.url(), autocommit=True) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-            admin.execute(f"CREATE DATABASE {name}")
-        return server.url(name)
-
-    ENGINES["postgresql"] = database
+    ENGINES["postgresql"] = server.new_database
     return server
 
 

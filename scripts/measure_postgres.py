@@ -93,9 +93,7 @@ def main() -> None:
     args = parser.parse_args()
     server = pgserver.start_server({"shared_buffers": "'1GB'", "max_wal_size": "'4GB'"})
     try:
-        with psycopg.connect(server.url(), autocommit=True) as admin:
-            admin.execute("CREATE DATABASE measure")
-        url = server.url("measure")
+        url = server.new_database("measure")
         with tempfile.TemporaryDirectory() as whoosh:
             build(args.folder, whoosh, "Whoosh")
         build(args.folder, url, "PostgreSQL")

@@ -32,7 +32,7 @@ def whoosh_corpus_index(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def pg_corpus_index(pg_server) -> str:
     """The shipped corpus, indexed once for the whole session into a PostgreSQL database."""
-    url = _session_database(pg_server, "corpus")
+    url = pg_server.new_database("corpus")
     report = sokbase.build_index(CORPUS, url, jobs=1)
     assert report.exit_code == 0, report.failures
     return url
@@ -79,7 +79,7 @@ def whoosh_law_index(tmp_path_factory) -> Path:
 def law_index(request) -> Path | str:
     if request.param == "whoosh":
         return request.getfixturevalue("whoosh_law_index")
-    url = _session_database(request.getfixturevalue("pg_server"), "lover")
+    url = request.getfixturevalue("pg_server").new_database("lover")
     report = sokbase.build_index(LAWS, url, jobs=1)
     assert report.exit_code == 0, report.failures
     return url
@@ -109,20 +109,9 @@ def pg_url(pg_server) -> str:
     import psycopg
 
     name = f"test_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(pg_server.url(), autocommit=True) as admin:
-        admin.execute(f"CREATE DATABASE {name}")
-    yield pg_server.url(name)
+    yield pg_server.new_database(name)
     with psycopg.connect(pg_server.url(), autocommit=True) as admin:
         admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-
-
-def _session_database(server, name: str) -> str:
-    import psycopg
-
-    with psycopg.connect(server.url(), autocommit=True) as admin:
-        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        admin.execute(f"CREATE DATABASE {name}")
-    return server.url(name)
 
 
 @pytest.fixture

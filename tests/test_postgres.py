@@ -179,10 +179,7 @@ def test_incremental_runs_match_a_full_build_and_keep_the_statistics(tmp_path, p
                           "ON d.doc = p.doc WHERE d.source = 'sub/c2.txt'")
     assert moved == [(doc_id_for("sub/c2.txt"), f"{doc_id_for('sub/c2.txt')}-0")]
 
-    rebuilt = pg_url.rsplit("/", 1)[0] + "/rebuilt"
-    with psycopg.connect(pg_server.url(), autocommit=True) as admin:
-        admin.execute("DROP DATABASE IF EXISTS rebuilt WITH (FORCE)")
-        admin.execute("CREATE DATABASE rebuilt")
+    rebuilt = pg_server.new_database("rebuilt")
     sokbase.build_index(corpus, rebuilt, full=True)
     assert stored_passages(pg_url) == stored_passages(rebuilt)
     kept, counted = statistics(pg_url)
@@ -228,10 +225,7 @@ def test_access_rules_are_stored_as_whoosh_stores_them_and_a_changed_rule_needs_
     assert by_source(pg_url) == whoosh_by_source() == {"barnevern/rutiner.txt": "barnevern",
                                                        "ledelse/omstillingsplan.txt": "ledelse,styret",
                                                        "barnevern/saker/fosterhjem.txt": "barnevern"}
-    rebuilt = pg_url.rsplit("/", 1)[0] + "/rebuilt_access"
-    with psycopg.connect(pg_server.url(), autocommit=True) as admin:
-        admin.execute("DROP DATABASE IF EXISTS rebuilt_access WITH (FORCE)")
-        admin.execute("CREATE DATABASE rebuilt_access")
+    rebuilt = pg_server.new_database("rebuilt_access")
     sokbase.build_index(corpus, rebuilt, full=True)
     assert stored_passages(pg_url) == stored_passages(rebuilt)
 

@@ -201,9 +201,7 @@ def test_a_server_whose_database_stops_answers_503_and_recovers(tmp_path):
 
     server = pgserver.start_server({"fsync": "off"})
     try:
-        with psycopg.connect(server.url(), autocommit=True) as admin:
-            admin.execute("CREATE DATABASE sok")
-        url = server.url("sok")
+        url = server.new_database("sok")
         assert sokbase.build_index(CORPUS, url).exit_code == 0
         client = create_app({"SOKBASE_INDEX": url}).test_client()
         assert client.get("/api/search?q=levekår").get_json()["total"] > 0

@@ -338,24 +338,19 @@ class FieldAnalyzer(Analyzer):
 
     def postings(self, value: str) -> tuple[dict[str, list[int]], dict[str, float]]:
         """Each term's positions and summed boost, as Whoosh's Positions format adds up an indexed
-        value's tokens; straight from the chain's remembered words where it can."""
+        value's tokens, straight from the chain's remembered words (a schema built by build_schema)."""
         positions: dict[str, list[int]] = {}
         weights: dict[str, float] = {}
-        if not isinstance(self.analyzer, NorwegianChain):
-            for token in self(value, mode="index", positions=True, boosts=True):
-                if not token.stopped:
-                    positions.setdefault(token.text, []).append(token.pos)
-                    weights[token.text] = weights.get(token.text, 0.0) + token.boost
-            return positions, weights
-        parts = value.split(SEGMENT) if len(self.weights) > 1 and SEGMENT in value else [value]
-        weighted = zip(parts, self.weights) if len(parts) > 1 else [(value, 1.0)]
+        weighted = [(value, 1.0)]
+        if len(self.weights) > 1 and SEGMENT in value:  # as __call__: title, heading, body
+            weighted = zip(value.split(SEGMENT), self.weights)
         start = 0
         for part, weight in weighted:
-            end = start
-            for end, term in self.analyzer.terms_at(part, start):
-                positions.setdefault(term, []).append(end)
+            last = start
+            for last, term in self.analyzer.terms_at(part, start):
+                positions.setdefault(term, []).append(last)
                 weights[term] = weights.get(term, 0.0) + weight
-            start = end + self.gap
+            start = last + self.gap
         return positions, weights
 
     def __call__(self, value, **kwargs):
