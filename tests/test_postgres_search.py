@@ -65,14 +65,16 @@ def test_every_engine_method_answers_as_the_whoosh_engine_does(both, query):
     assert postgres.facets(query) == whoosh.facets(query)
 
 
-def test_common_words_answered_from_strong_tiers_are_whooshs_answers_when_proven(both, monkeypatch):
-    """Every word taken as common (RARE_UP_TO 0): the strong tiers' candidates with the MaxScore
-    proof, then the full scan when the proof fails, give Whoosh's candidates; with the scan off, a
-    list kept as proven is still exactly Whoosh's."""
-    from sokbase.engines.postgres import candidates
+@pytest.mark.parametrize("tier", ["medium", "strong"])
+def test_common_words_answered_from_tiers_are_whooshs_answers_when_proven(both, monkeypatch, tier):
+    """Every word taken as common (RARE_UP_TO 0), read through its medium or its strong tier: the
+    tiers' candidates with the MaxScore proof, then the full scan when the proof fails, give Whoosh's
+    candidates; with the scan off, a list kept as proven is still exactly Whoosh's."""
+    from sokbase.engines.postgres import candidates, tiers
 
     whoosh, postgres = both
     monkeypatch.setattr(candidates, "RARE_UP_TO", 0)
+    monkeypatch.setattr(tiers, "MEDIUM_UP_TO", 10**9 if tier == "medium" else 0)
     proven = 0
     for scan_up_to in (10**9, -1):
         monkeypatch.setattr(candidates, "SCAN_UP_TO", scan_up_to)

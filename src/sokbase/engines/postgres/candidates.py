@@ -7,8 +7,10 @@ bound of every passage not fetched, so the result is the exact top `limit` by (s
 A common word is in too many passages to score them all (at 1M passages, "kommunen" is in a
 third of them), so a query whose words are in more than RARE_UP_TO passages together is first
 answered from its candidates: every passage holding one of its rarer words (as many of them as fit
-in RARE_UP_TO, the rarest first), and the passages holding a common one strongly (tiers.py). Every other passage matching the query scores at most the sum of
-STRONG·idf·weight over its common words, plus its constant parts: when the candidates' last kept
+in RARE_UP_TO, the rarest first), and the passages in a common one's tier (tiers.py: those holding
+it strongly, or for a word in fewer passages, at least moderately). Every other passage matching
+the query scores at most the sum of floor·idf·weight over its common words (the floor being the
+term part its tier starts at), plus its constant parts: when the candidates' last kept
 score is above that, the answer is exact, as Lucene's MaxScore proves it. When it is not, and at
 most SCAN_UP_TO passages match, they are all scored; past that the candidates' answer is kept
 (docs/postgresql.md measures how often that happens and what it changes).
@@ -21,7 +23,7 @@ from dataclasses import dataclass
 from psycopg.rows import dict_row
 
 from .compile import TEXT_FIELDS, Exact, Gate, Near, Query, Scored, Sum, scored_leaves, walk
-from .tiers import STRONG, growth
+from .tiers import floor_of, growth, tier_sql
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +102,7 @@ class Candidates:
             node, constant = node.query, constant + node.adds
         children, every = (node.children, node.every) if isinstance(node, Sum) and node.children else ((node,), True)
         rare = _rarest(query)
-        strong, held, units = set(), {}, []
+        tiers, held, units = {}, {}, []
         for child in children:
             weak, common, exactly = 0.0, set(), []
             for term, part in scored_leaves(child):
@@ -111,16 +113,17 @@ class Candidates:
                     continue
                 elif term.field == "content" and term.text not in rare:
                     common.add(term.text)
-                    weak += STRONG * rise * stats.idf((term.field, term.text)) * term.boost
+                    floor = floor_of(stats.frequency.get((term.field, term.text), 0))
+                    tiers.setdefault(floor, set()).add(term.text)
+                    weak += floor * rise * stats.idf((term.field, term.text)) * term.boost
                 else:
                     held.setdefault(term.field, set()).add(term.text)
-            strong |= common
             if weak > 0:
                 tests = [f"p.terms && {query.param(sorted(common))}::text[]"] if common else []
                 units.append(Unit(weak, "(" + " OR ".join(tests + exactly) + ")"))
-        if not strong:
+        if not tiers:
             return None
-        parts = [f"p.strong && {query.param(sorted(strong))}::text[]"]
+        parts = [tier_sql(floor, query.param(sorted(words))) for floor, words in sorted(tiers.items())]
         parts += [f"{TEXT_FIELDS[name][0]} && {query.param(sorted(words))}::text[]" for name, words in held.items()]
         return Tiered("(" + " OR ".join(parts) + ")", constant, tuple(units), every)
 

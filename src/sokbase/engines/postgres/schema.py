@@ -28,7 +28,7 @@ from ...errors import IndexOutdatedError, SokbaseError
 from ...schema import FORMAT as WHOOSH_FORMAT
 
 SCHEMA = "sokbase"
-LAYOUT_VERSION = 2  # 2: analysis options, term weights, conference lengths, strong tiers, search functions
+LAYOUT_VERSION = 3  # 2: analysis options, term weights, conference lengths, strong tiers, search functions; 3: medium tiers
 # The terms stored depend on the analyzer, as a Whoosh index's postings do.
 FORMAT = f"pg-{LAYOUT_VERSION}/{WHOOSH_FORMAT}"
 
@@ -117,7 +117,8 @@ CREATE TABLE {SCHEMA}.passages (
     heading_counts integer[] NOT NULL,
     heading_positions integer[] NOT NULL,
     access text[] NOT NULL,
-    strong text[] NOT NULL  -- the terms it holds strongly (tiers.py): what a search for a common word reads
+    strong text[] NOT NULL,  -- the terms it holds strongly (tiers.py): what a search for a very common word reads
+    medium text[] NOT NULL  -- the terms it holds almost strongly: a search for a less common word reads these too
 );
 CREATE TABLE {SCHEMA}.terms (
     field text NOT NULL,
@@ -144,7 +145,7 @@ INSERT INTO {SCHEMA}.totals VALUES (true, 0, 0, 0, 0, 0, 0);
 -- What a search reads of every candidate stays in the row (compressed if need be): the text and
 -- the positions go out to TOAST first, so reading a term's weight never fetches and unpacks them.
 ALTER TABLE {SCHEMA}.passages ALTER COLUMN terms SET STORAGE MAIN, ALTER COLUMN weights SET STORAGE MAIN,
-    ALTER COLUMN strong SET STORAGE MAIN, ALTER COLUMN kommune SET STORAGE MAIN;
+    ALTER COLUMN strong SET STORAGE MAIN, ALTER COLUMN medium SET STORAGE MAIN, ALTER COLUMN kommune SET STORAGE MAIN;
 {FUNCTIONS}
 """
 
@@ -159,6 +160,7 @@ INDEXES = {
     # Who may read a passage on the web page (access.py): a reader's searches hold `access && ARRAY[…]`.
     "passages_access": f"CREATE INDEX passages_access ON {SCHEMA}.passages USING gin (access)",
     "passages_strong": f"CREATE INDEX passages_strong ON {SCHEMA}.passages USING gin (strong) WITH (fastupdate = off)",
+    "passages_medium": f"CREATE INDEX passages_medium ON {SCHEMA}.passages USING gin (medium) WITH (fastupdate = off)",
     "documents_year": f"CREATE INDEX documents_year ON {SCHEMA}.documents (year)",
     "documents_doc_type": f"CREATE INDEX documents_doc_type ON {SCHEMA}.documents (doc_type)",
     "documents_konferanse": f"CREATE INDEX documents_konferanse ON {SCHEMA}.documents USING gin (konferanse)",

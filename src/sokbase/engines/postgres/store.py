@@ -31,7 +31,7 @@ from . import schema
 from .binary_arrays import use_for_copy
 from .connection import DatabaseError, connect, lost_connection
 from .terms import DocumentTerms, FieldTerms, PostgresTerms
-from .tiers import strong_terms
+from .tiers import tier_terms
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +53,7 @@ PASSAGE_COLUMNS = {"id": "int4", "doc": "int4", "passage_id": "text", "position"
                    "chapter": "text", "kommune": "text[]", "municipalities": "jsonb", "length": "int4",
                    "terms": "text[]", "weights": "float4[]", "counts": "int4[]", "positions": "int4[]",
                    "heading_length": "int4", "heading_terms": "text[]", "heading_counts": "int4[]",
-                   "heading_positions": "int4[]", "access": "text[]", "strong": "text[]"}
+                   "heading_positions": "int4[]", "access": "text[]", "strong": "text[]", "medium": "text[]"}
 FILE_COLUMNS = {"source": "text", "record": "jsonb"}
 
 def generation_name(number: int) -> str:
@@ -302,7 +302,7 @@ class PostgresWriter:
         if self._passages and self.tier_average is None:
             self.tier_average = sum(row[_LENGTH] for row in self._passages) / len(self._passages) or 1.0
         _copy(self.conn, "passages", PASSAGE_COLUMNS, [
-            (*row, strong_terms(row[_TERMS], row[_TERMS + 1], row[_LENGTH], self.tier_average)) for row in self._passages])
+            (*row, *tier_terms(row[_TERMS], row[_TERMS + 1], row[_LENGTH], self.tier_average)) for row in self._passages])
         self._documents, self._passages = [], []
 
     def _count_new_passages(self) -> None:
