@@ -94,6 +94,72 @@ def test_common_words_answered_from_tiers_are_whooshs_answers_when_proven(both, 
     assert proven >= 5  # the tiers decided some lists on their own
 
 
+def test_the_medium_tier_proves_answers_where_the_strong_tier_holds_nothing(both, pg_url, monkeypatch):
+    """With the strong tier out of reach (a term part of 2.1), only the medium tier's passages can
+    prove an answer: proven answers still are exactly Whoosh's, and there are some."""
+    from sokbase.engines.postgres import candidates, tiers
+
+    monkeypatch.setattr(tiers, "STRONG", 2.1)
+    monkeypatch.setattr(tiers, "MEDIUM", 1.2)
+    monkeypatch.setattr(tiers, "MEDIUM_UP_TO", 10**9)
+    monkeypatch.setattr(candidates, "RARE_UP_TO", 0)
+    monkeypatch.setattr(candidates, "SCAN_UP_TO", -1)
+    tiered = []  # what each candidate step's tiers were (None: it had no common word)
+    original = candidates.Candidates._tiered
+
+    def recorded(step):
+        tiered.append(original(step))
+        return tiered[-1]
+
+    monkeypatch.setattr(candidates.Candidates, "_tiered", recorded)
+    assert sokbase.build_index(CORPUS, pg_url, jobs=1).exit_code == 0
+    whoosh, _ = both
+    proven = 0
+    with sokbase.open_index(pg_url) as postgres:
+        [(strong, medium)] = postgres.engine._sql("SELECT sum(cardinality(strong)), sum(cardinality(medium)) "
+                                                  "FROM sokbase.passages")
+        assert strong < medium / 50
+        for query in SHAPES:
+            plan = whoosh._pool(query, None, 10).plan
+            for node in (plan.ranked, plan.all_words):
+                for limit in (1, 3, 10):
+                    if node is None:
+                        continue
+                    before, tiered[:] = postgres.engine.approximate, []
+                    got = postgres.engine.candidates(node, limit)
+                    if postgres.engine.approximate > before:
+                        continue
+                    proven += any(tiered)
+                    wanted = whoosh.engine.candidates(node, limit)
+                    assert passage_ids(postgres, [c.key for c in got]) == passage_ids(whoosh, [c.key for c in wanted])
+    assert proven >= 5
+
+
+def test_tier_terms_are_the_terms_whose_term_part_reaches_each_floor():
+    """The one-comparison form in tier_terms against the formula, on weights at and one float32 step
+    either side of every passage's thresholds."""
+    from array import array
+
+    from whoosh.util.numeric import byte_to_length, length_to_byte
+
+    from sokbase.engines.postgres.tiers import MEDIUM, STRONG, term_part, tier_terms
+
+    rng = random.Random(3)
+    for _ in range(2000):
+        length, average = rng.randint(1, 500), rng.uniform(20, 150)
+        rounded = byte_to_length(length_to_byte(length))
+        norm = 1.2 * (0.25 + 0.75 * rounded / average)
+        weights = [rng.choice([0.2, 0.3, 1.0, 1.2, 1.3, 2.0, 2.5, 3.0, 4.2])]
+        for floor in (STRONG, MEDIUM):
+            [bits] = array("I", array("f", [floor * norm / (2.2 - floor)]).tobytes())
+            weights += array("f", array("I", [bits - 1, bits, bits + 1]).tobytes())  # float32 neighbours
+        terms = [f"t{i}" for i in range(len(weights))]
+        stored = array("f", weights)
+        strong, medium = tier_terms(terms, weights, length, average)
+        assert strong == [t for t, w in zip(terms, stored) if term_part(w, rounded, average) >= STRONG]
+        assert medium == [t for t, w in zip(terms, stored) if MEDIUM <= term_part(w, rounded, average) < STRONG]
+
+
 def test_statistics_terms_and_stored_fields_are_whooshs(both):
     whoosh, postgres = both
     terms = {("content", "levekår"), ("content", "områdesatsing"), ("heading", "program"), ("title", "områdesatsinger"),

@@ -8,7 +8,7 @@ A common word is in too many passages to score them all (at 1M passages, "kommun
 third of them), so a query whose words are in more than RARE_UP_TO passages together is first
 answered from its candidates: every passage holding one of its rarer words (as many of them as fit
 in RARE_UP_TO, the rarest first), and the passages in a common one's tier (tiers.py: those holding
-it strongly, or for a word in fewer passages, at least moderately). Every other passage matching
+it strongly, or for a word in fewer passages, almost strongly too). Every other passage matching
 the query scores at most the sum of floor·idf·weight over its common words (the floor being the
 term part its tier starts at), plus its constant parts: when the candidates' last kept
 score is above that, the answer is exact, as Lucene's MaxScore proves it. When it is not, and at
@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from psycopg.rows import dict_row
 
 from .compile import TEXT_FIELDS, Exact, Gate, Near, Query, Scored, Sum, scored_leaves, walk
-from .tiers import floor_of, growth, tier_sql
+from .tiers import growth, tier_of
 
 log = logging.getLogger(__name__)
 
@@ -42,12 +42,12 @@ class Unit:
     """One word of a query (a child of its top AND or OR) as the proof counts it."""
 
     weak: float  # what it adds at most to a passage outside the candidates
-    held: str  # SQL: the passage holds one of its common terms, strongly or not
+    held: str  # SQL: the passage holds one of its common terms, in their tier or not
 
 
 @dataclass(frozen=True)
 class Tiered:
-    condition: str  # SQL: the passage is a candidate (a rare term, or a common one strongly)
+    condition: str  # SQL: the passage is a candidate (a rare term, or a common one in its tier)
     constant: float  # what filters and NOTs around the words add to every match, at most
     units: tuple[Unit, ...]
     every: bool  # the words must all match (an AND) rather than any
@@ -57,7 +57,7 @@ class Candidates:
     def __init__(self, query: Query, sql):
         self.query = query
         self.sql = sql  # (statement, params, row_factory) → rows, in the engine's snapshot
-        self.exact = True  # False when best() kept the strong tier's answer without proof
+        self.exact = True  # False when best() kept the tiers' answer without proof
 
     def _from(self, scored: bool = False) -> str:
         join = f" JOIN {S}.documents d ON d.doc = p.doc" if self.query.needs_documents else ""
@@ -89,7 +89,7 @@ class Candidates:
         most = _at_most(query.tree, query.stats)
         if most <= SCAN_UP_TO or (_intersects(query.tree) and self._superset_count(SCAN_UP_TO + 1) <= SCAN_UP_TO):
             return self._best(limit)
-        log.debug("candidates from strong tiers, not proven: %s", query.tree)
+        log.debug("candidates from the tiers, not proven: %s", query.tree)
         self.exact = False
         return found
 
@@ -113,9 +113,9 @@ class Candidates:
                     continue
                 elif term.field == "content" and term.text not in rare:
                     common.add(term.text)
-                    floor = floor_of(stats.frequency.get((term.field, term.text), 0))
-                    tiers.setdefault(floor, set()).add(term.text)
-                    weak += floor * rise * stats.idf((term.field, term.text)) * term.boost
+                    tier = tier_of(stats.frequency.get((term.field, term.text), 0))
+                    tiers.setdefault(tier, set()).add(term.text)
+                    weak += tier.floor * rise * stats.idf((term.field, term.text)) * term.boost
                 else:
                     held.setdefault(term.field, set()).add(term.text)
             if weak > 0:
@@ -123,7 +123,7 @@ class Candidates:
                 units.append(Unit(weak, "(" + " OR ".join(tests + exactly) + ")"))
         if not tiers:
             return None
-        parts = [tier_sql(floor, query.param(sorted(words))) for floor, words in sorted(tiers.items())]
+        parts = [tier.sql(query.param(sorted(words))) for tier, words in sorted(tiers.items(), key=lambda t: t[0].floor)]
         parts += [f"{TEXT_FIELDS[name][0]} && {query.param(sorted(words))}::text[]" for name, words in held.items()]
         return Tiered("(" + " OR ".join(parts) + ")", constant, tuple(units), every)
 

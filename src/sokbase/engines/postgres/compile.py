@@ -190,7 +190,7 @@ class Stats:
     passages: int
     total_length: dict[str, int]  # field → summed length over the live passages
     frequency: dict[tuple[str, str], int]  # (field, term) → passages holding it
-    tier_average: float = 0.0  # the average content length the strong tiers were drawn with (tiers.py)
+    tier_average: float = 0.0  # the average content length the tiers were drawn with (tiers.py)
 
     def idf(self, term: tuple[str, str]) -> float:
         matching = self.frequency.get(term, 0)

@@ -134,7 +134,7 @@ CREATE TABLE {SCHEMA}.totals (
     length bigint NOT NULL,
     heading_length bigint NOT NULL,
     title_length bigint NOT NULL,
-    tier_average double precision NOT NULL  -- the smallest average length the strong tiers were drawn with
+    tier_average double precision NOT NULL  -- the smallest average length the tiers were drawn with
 );
 CREATE TABLE {SCHEMA}.writer (
     only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),

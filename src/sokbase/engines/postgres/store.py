@@ -200,7 +200,7 @@ class PostgresWriter:
             f"(SELECT coalesce(max(generation), 0) FROM {S}.manifest)").fetchone()
         self.first_new_id = self.next_id
         self.generation = generation + 1
-        # The strong tiers of new passages are drawn with the live average length, or for a new
+        # The tiers of new passages are drawn with the live average length, or for a new
         # index with its first batch's (tiers.py says why any average will do).
         live, length = conn.execute(f"SELECT passages, length FROM {S}.totals").fetchone()
         self.tier_average = length / live if live else None
@@ -247,7 +247,7 @@ class PostgresWriter:
                 [m.number for m in passage.municipalities], Jsonb([asdict(m) for m in passage.municipalities]),
                 terms.content.length, terms.content.terms, terms.content.weights, terms.content.counts,
                 terms.content.positions, *_arrays(terms.heading), list(document.access),
-            ))  # the strong terms follow when the batch is written
+            ))  # the tiers' terms follow when the batch is written
             self.next_id += 1
         if len(self._passages) >= BATCH_PASSAGES:
             self._flush_rows()

@@ -23,6 +23,7 @@ posting to build.
 from __future__ import annotations
 
 from array import array
+from dataclasses import dataclass
 
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
@@ -51,15 +52,24 @@ def tier_terms(terms: list[str], weights: list[float], length: int, average: flo
     return strong, medium
 
 
-def floor_of(passages: int) -> float:
-    """The term part a word's candidates start at: MEDIUM for a word in at most MEDIUM_UP_TO passages."""
-    return MEDIUM if passages <= MEDIUM_UP_TO else STRONG
+@dataclass(frozen=True)
+class Tier:
+    """Where a common word's candidates are: the passages holding it at `floor` or above, whose terms
+    are in `columns`. Every other passage holding it has a term part below `floor`."""
+
+    floor: float
+    columns: tuple[str, ...]
+
+    def sql(self, words: str) -> str:
+        """SQL true for the passages holding one of `words` (an array parameter) in this tier."""
+        return "(" + " OR ".join(f"{column} && {words}::text[]" for column in self.columns) + ")"
 
 
-def tier_sql(floor: float, words: str) -> str:
-    """SQL true for the passages holding one of `words` (an array parameter) at `floor` or above."""
-    strong = f"p.strong && {words}::text[]"
-    return strong if floor == STRONG else f"({strong} OR p.medium && {words}::text[])"
+def tier_of(passages: int) -> Tier:
+    """A word in at most MEDIUM_UP_TO passages is read from MEDIUM up, a more common one from STRONG."""
+    if passages <= MEDIUM_UP_TO:
+        return Tier(MEDIUM, ("p.strong", "p.medium"))
+    return Tier(STRONG, ("p.strong",))
 
 
 def growth(average_now: float, average_then: float) -> float:
