@@ -65,36 +65,56 @@ def test_every_engine_method_answers_as_the_whoosh_engine_does(both, query):
     assert postgres.facets(query) == whoosh.facets(query)
 
 
+@pytest.fixture
+def tier_steps(monkeypatch):
+    """What each candidate step's tiers were, in order (None: it had no common word to prove)."""
+    from sokbase.engines.postgres import candidates
+
+    steps = []
+    original = candidates.Candidates._tiered
+
+    def recorded(step):
+        steps.append(original(step))
+        return steps[-1]
+
+    monkeypatch.setattr(candidates.Candidates, "_tiered", recorded)
+    return steps
+
+
+def proven_through_tiers(whoosh, postgres, tier_steps) -> int:
+    """Both engines' candidates for every SHAPES query (its any-word and all-words parts, at limits 1, 3
+    and 10): each list PostgreSQL keeps as proven must be Whoosh's. How many went through the tiers."""
+    proven = 0
+    for query in SHAPES:
+        plan = whoosh._pool(query, None, 10).plan
+        for node in (node for node in (plan.ranked, plan.all_words) if node is not None):
+            for limit in (1, 3, 10):
+                before, tier_steps[:] = postgres.engine.approximate, []
+                got = postgres.engine.candidates(node, limit)
+                if postgres.engine.approximate > before:
+                    continue
+                proven += any(tier_steps)
+                wanted = whoosh.engine.candidates(node, limit)
+                assert passage_ids(postgres, [c.key for c in got]) == passage_ids(whoosh, [c.key for c in wanted])
+    return proven
+
+
 @pytest.mark.parametrize("tier", ["medium", "strong"])
-def test_common_words_answered_from_tiers_are_whooshs_answers_when_proven(both, monkeypatch, tier):
+def test_common_words_answered_from_tiers_are_whooshs_answers_when_proven(both, monkeypatch, tier_steps, tier):
     """Every word taken as common (RARE_UP_TO 0), read through its medium or its strong tier: the
     tiers' candidates with the MaxScore proof, then the full scan when the proof fails, give Whoosh's
     candidates; with the scan off, a list kept as proven is still exactly Whoosh's."""
     from sokbase.engines.postgres import candidates, tiers
 
-    whoosh, postgres = both
     monkeypatch.setattr(candidates, "RARE_UP_TO", 0)
     monkeypatch.setattr(tiers, "MEDIUM_UP_TO", 10**9 if tier == "medium" else 0)
-    proven = 0
-    for scan_up_to in (10**9, -1):
-        monkeypatch.setattr(candidates, "SCAN_UP_TO", scan_up_to)
-        for query in SHAPES:
-            plan = whoosh._pool(query, None, 10).plan
-            for node in (plan.ranked, plan.all_words):
-                for limit in (1, 3, 10):
-                    if node is None:
-                        continue
-                    before = postgres.engine.approximate
-                    got = postgres.engine.candidates(node, limit)
-                    if postgres.engine.approximate > before:
-                        continue
-                    proven += scan_up_to < 0
-                    wanted = whoosh.engine.candidates(node, limit)
-                    assert passage_ids(postgres, [c.key for c in got]) == passage_ids(whoosh, [c.key for c in wanted])
-    assert proven >= 5  # the tiers decided some lists on their own
+    monkeypatch.setattr(candidates, "SCAN_UP_TO", 10**9)
+    proven_through_tiers(*both, tier_steps)
+    monkeypatch.setattr(candidates, "SCAN_UP_TO", -1)
+    assert proven_through_tiers(*both, tier_steps) >= 5  # the tiers decided some lists on their own
 
 
-def test_the_medium_tier_proves_answers_where_the_strong_tier_holds_nothing(both, pg_url, monkeypatch):
+def test_the_medium_tier_proves_answers_where_the_strong_tier_holds_nothing(both, pg_url, monkeypatch, tier_steps):
     """With the strong tier out of reach (a term part of 2.1), only the medium tier's passages can
     prove an answer: proven answers still are exactly Whoosh's, and there are some."""
     from sokbase.engines.postgres import candidates, tiers
@@ -104,35 +124,13 @@ def test_the_medium_tier_proves_answers_where_the_strong_tier_holds_nothing(both
     monkeypatch.setattr(tiers, "MEDIUM_UP_TO", 10**9)
     monkeypatch.setattr(candidates, "RARE_UP_TO", 0)
     monkeypatch.setattr(candidates, "SCAN_UP_TO", -1)
-    tiered = []  # what each candidate step's tiers were (None: it had no common word)
-    original = candidates.Candidates._tiered
-
-    def recorded(step):
-        tiered.append(original(step))
-        return tiered[-1]
-
-    monkeypatch.setattr(candidates.Candidates, "_tiered", recorded)
     assert sokbase.build_index(CORPUS, pg_url, jobs=1).exit_code == 0
     whoosh, _ = both
-    proven = 0
     with sokbase.open_index(pg_url) as postgres:
         [(strong, medium)] = postgres.engine._sql("SELECT sum(cardinality(strong)), sum(cardinality(medium)) "
                                                   "FROM sokbase.passages")
         assert strong < medium / 50
-        for query in SHAPES:
-            plan = whoosh._pool(query, None, 10).plan
-            for node in (plan.ranked, plan.all_words):
-                for limit in (1, 3, 10):
-                    if node is None:
-                        continue
-                    before, tiered[:] = postgres.engine.approximate, []
-                    got = postgres.engine.candidates(node, limit)
-                    if postgres.engine.approximate > before:
-                        continue
-                    proven += any(tiered)
-                    wanted = whoosh.engine.candidates(node, limit)
-                    assert passage_ids(postgres, [c.key for c in got]) == passage_ids(whoosh, [c.key for c in wanted])
-    assert proven >= 5
+        assert proven_through_tiers(whoosh, postgres, tier_steps) >= 5
 
 
 def test_tier_terms_are_the_terms_whose_term_part_reaches_each_floor():
