@@ -141,15 +141,16 @@ def test_tier_terms_are_the_terms_whose_term_part_reaches_each_floor():
     from whoosh.util.numeric import byte_to_length, length_to_byte
 
     from sokbase.engines.postgres.tiers import MEDIUM, STRONG, term_part, tier_terms
+    from sokbase.scoring import B, K1
 
     rng = random.Random(3)
     for _ in range(2000):
         length, average = rng.randint(1, 500), rng.uniform(20, 150)
         rounded = byte_to_length(length_to_byte(length))
-        norm = 1.2 * (0.25 + 0.75 * rounded / average)
+        norm = K1 * ((1 - B) + B * rounded / average)
         weights = [rng.choice([0.2, 0.3, 1.0, 1.2, 1.3, 2.0, 2.5, 3.0, 4.2])]
         for floor in (STRONG, MEDIUM):
-            [bits] = array("I", array("f", [floor * norm / (2.2 - floor)]).tobytes())
+            [bits] = array("I", array("f", [floor * norm / (K1 + 1 - floor)]).tobytes())
             weights += array("f", array("I", [bits - 1, bits, bits + 1]).tobytes())  # float32 neighbours
         terms = [f"t{i}" for i in range(len(weights))]
         stored = array("f", weights)
