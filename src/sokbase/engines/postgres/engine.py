@@ -30,7 +30,7 @@ from ..base import Candidate, DocumentTerms, FieldTerm, Occurrence, PassageTerms
 from ..location import IndexLocation
 from . import schema as tables
 from .candidates import Candidates
-from .compile import TEXT_FIELDS, Query, Resolver, Stats
+from .compile import TEXT_FIELDS, Query, Resolver, Stats, found_at
 from .connection import DatabaseError, connect, lost_connection
 from .store import generation_name
 
@@ -258,17 +258,17 @@ class PostgresEngine:
         columns = [f"sokbase.quantized({_length_sql(field)})" for field in fields]
         columns += [f"{TEXT_FIELDS[field][3]}, {TEXT_FIELDS[field][4]}" for field in positional]
         ordered = sorted(terms)
-        params: list = []
-        for field, text in ordered:
+        params: dict = {"keys": list(set(keys))}
+        for n, (field, text) in enumerate(ordered):
+            params[f"t{n}"] = text
             if field in TEXT_FIELDS:
                 names, weights, _, _, _ = TEXT_FIELDS[field]
-                columns.append(f"{weights}[array_position({names}, %s)]::float8, array_position({names}, %s)")
-                params += [text, text]
+                at = found_at(names, f"%(t{n})s")
+                columns.append(f"{weights}[{at}]::float8, {at}")
             else:
-                columns.append(f"CASE WHEN {_keyword_sql(field)} THEN 1.0::float8 END, NULL::integer")
-                params.append(text)
+                columns.append(f"CASE WHEN {_keyword_sql(field, f'%(t{n})s')} THEN 1.0::float8 END, NULL::integer")
         rows = self._sql(f"SELECT p.id, {', '.join(columns) or 'NULL'} FROM {S}.passages p JOIN {S}.documents d "
-                         "ON d.doc = p.doc WHERE p.id = ANY(%s)", (*params, list(set(keys))))
+                         "ON d.doc = p.doc WHERE p.id = ANY(%(keys)s)", params)
         for key, *values in rows:
             passage = found[key]
             passage.lengths = {field: float(length) for field, length in zip(fields, values)}
@@ -285,10 +285,10 @@ class PostgresEngine:
         totals = self._read_totals()
         documents = max(1, totals["documents"])
         held = sorted(text for (_, text), n in self._frequency_of({(qt.CONTENT, w) for w in words}).items() if n > 0)
-        sums = "".join(f", sum(p.weights[array_position(p.terms, %s)]::float8)" for _ in held)
+        sums = "".join(f", sum(p.weights[{found_at('p.terms', f'%(w{n})s')}]::float8)" for n in range(len(held)))
         rows = self._sql(f"SELECT d.doc_id, sum(sokbase.quantized(p.length)){sums} FROM {S}.documents d "
-                         f"JOIN {S}.passages p ON p.doc = d.doc WHERE d.doc_id = ANY(%s) GROUP BY d.doc_id",
-                         (*held, sorted(doc_ids)))
+                         f"JOIN {S}.passages p ON p.doc = d.doc WHERE d.doc_id = ANY(%(docs)s) GROUP BY d.doc_id",
+                         {"docs": sorted(doc_ids), **{f"w{n}": word for n, word in enumerate(held)}})
         weights = {doc_id: {word: weight for word, weight in zip(held, found) if weight is not None}
                    for doc_id, _, *found in rows}
         return DocumentTerms(
@@ -443,10 +443,10 @@ def _length_sql(field: str) -> str:
     return TEXT_FIELDS[field][2] if field in TEXT_FIELDS else "d.konferanse_length" if field == "konferanse" else "0"
 
 
-def _keyword_sql(field: str) -> str:
+def _keyword_sql(field: str, value: str = "%s") -> str:
     from .compile import KEYWORD_FIELDS
 
-    return KEYWORD_FIELDS.get(field, "false").format(value="%s")
+    return KEYWORD_FIELDS.get(field, "false").format(value=value)
 
 
 def _like_escape(text: str) -> str:

@@ -28,7 +28,8 @@ from ...errors import IndexOutdatedError, SokbaseError
 from ...schema import FORMAT as WHOOSH_FORMAT
 
 SCHEMA = "sokbase"
-LAYOUT_VERSION = 3  # 2: analysis options, term weights, conference lengths, strong tiers, search functions; 3: medium tiers
+LAYOUT_VERSION = 4  # 2: analysis options, term weights, conference lengths, strong tiers, search functions; 3: medium
+# tiers; 4: each field's terms sorted (compile.found_at)
 # The terms stored depend on the analyzer, as a Whoosh index's postings do.
 FORMAT = f"pg-{LAYOUT_VERSION}/{WHOOSH_FORMAT}"
 

@@ -22,7 +22,7 @@ class FieldTerms:
     """One field of one passage (or a document's title), as Whoosh would post it."""
 
     length: int
-    terms: list[str]  # distinct, in the order they first occur
+    terms: list[str]  # distinct, sorted by code point: a search finds one by binary search (compile.found_at)
     weights: list[float]  # summed boost per term (for heading and title, boosts are 1: the counts)
     counts: list[int]  # occurrences per term
     positions: list[int]  # every term's positions, term after term (counts says how many each)
@@ -71,7 +71,7 @@ class PostgresTerms:
 
 def field_terms(analyzer: FieldAnalyzer, value: str) -> FieldTerms:
     positions, weights = analyzer.postings(value)
-    terms = list(positions)
+    terms = sorted(positions)
     return FieldTerms(
         length=sum(len(found) for found in positions.values()),
         terms=terms,
