@@ -5,8 +5,9 @@ sokbase.manifest   one row: the run counter ("generation") and the manifest `sok
 sokbase.files      the catalog: one row per source file, as storage.FileRecord
 sokbase.documents  one row per indexed file: the fields every passage of it shares
 sokbase.passages   one row per passage: stored fields, and the content field's analysed terms as
-                   parallel arrays: terms (distinct), weights (summed boosts: title 0.2, heading 0.3,
-                   body 1.0 per occurrence, what BM25 takes as term frequency), counts (occurrences)
+                   parallel arrays: terms (distinct, sorted by code point), weights (summed boosts:
+                   title 0.2, heading 0.3, body 1.0 per occurrence, what BM25 takes as term
+                   frequency), counts (occurrences)
                    and positions (all of them, term after term); access the groups that may read it
                    ("*": everyone signed in, see access.py); length is the field length Whoosh
                    counts (every unstopped token, compound parts and folded forms included); the
