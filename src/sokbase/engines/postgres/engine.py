@@ -30,7 +30,7 @@ from ..base import Candidate, DocumentTerms, FieldTerm, Occurrence, PassageTerms
 from ..location import IndexLocation
 from . import schema as tables
 from .candidates import Candidates
-from .compile import TEXT_FIELDS, Query, Resolver, Stats, found_at
+from .compile import KEYWORD_FIELDS, TEXT_FIELDS, Query, Resolver, Stats, found_at
 from .connection import DatabaseError, connect, lost_connection
 from .store import generation_name
 
@@ -443,9 +443,7 @@ def _length_sql(field: str) -> str:
     return TEXT_FIELDS[field][2] if field in TEXT_FIELDS else "d.konferanse_length" if field == "konferanse" else "0"
 
 
-def _keyword_sql(field: str, value: str = "%s") -> str:
-    from .compile import KEYWORD_FIELDS
-
+def _keyword_sql(field: str, value: str) -> str:
     return KEYWORD_FIELDS.get(field, "false").format(value=value)
 
 
