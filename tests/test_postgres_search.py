@@ -132,6 +132,21 @@ def test_the_medium_tier_proves_answers_where_the_strong_tier_holds_nothing(both
         assert strong < medium / 50
         assert proven_through_tiers(whoosh, postgres, tier_steps) >= 5
 
+def test_words_together_asks_for_a_words_rarer_form_not_for_every_passage_holding_its_common_one():
+    """The query "områder store" where "store" is found as stor (in a fifth of the passages at 1M) and
+    as ~stor (far rarer). Counted per word, "store" alone could reach the last kept score, so every
+    passage holding stor would be scored (1.4 s at 1M); counted per term, only passages holding ~stor
+    can, and the proof asks for those."""
+    from sokbase.engines.postgres.candidates import Unit, _together
+
+    stor, folded, omrad = Unit(2.5, "HOLDS stor"), Unit(7.0, "HOLDS ~stor"), Unit(3.8, "HOLDS områd")
+    per_word = _together((Unit(9.5, "HOLDS stor OR ~stor"), omrad), 0.0, 9.0)
+    per_term = _together((stor, folded, omrad), 0.0, 9.0)
+    assert per_word == "((HOLDS stor OR ~stor))"
+    assert per_term == "((HOLDS ~stor AND HOLDS områd) OR (HOLDS ~stor AND HOLDS stor))"
+    assert _together((stor, omrad), 0.0, 9.0) == "false"  # nothing outside the candidates can reach it
+
+
 
 def test_tier_terms_are_the_terms_whose_term_part_reaches_each_floor():
     """The one-comparison form in tier_terms against the formula, on weights at and one float32 step

@@ -49,7 +49,8 @@ class Unit:
 class Tiered:
     condition: str  # SQL: the passage is a candidate (a rare term, or a common one in its tier)
     constant: float  # what filters and NOTs around the words add to every match, at most
-    units: tuple[Unit, ...]
+    units: tuple[Unit, ...]  # one per word
+    terms: tuple[Unit, ...]  # one per common term or constant part: the same bound, told apart more finely
     every: bool  # the words must all match (an AND) rather than any
 
 
@@ -79,7 +80,11 @@ class Candidates:
         if not tiered.every and threshold > float("-inf"):
             # The passages outside the candidates that could still rank hold enough of the words
             # together: find them as the sets of words whose bounds add up past the last kept score.
-            together = _together(tiered, threshold)
+            # Per term first: a word with a common and a rarer form ("store": stor, ~stor) then asks
+            # only for the passages the rarer one can lift, not for all 160,000 holding "stor".
+            together = _together(tiered.terms, tiered.constant, threshold)
+            if together is None:
+                together = _together(tiered.units, tiered.constant, threshold)
             if together == "false":  # no set of words can reach it: the candidates' answer stands
                 return found
             if together is not None:
@@ -102,20 +107,24 @@ class Candidates:
             node, constant = node.query, constant + node.adds
         children, every = (node.children, node.every) if isinstance(node, Sum) and node.children else ((node,), True)
         rare = _rarest(query)
-        tiers, held, units = {}, {}, []
+        tiers, held, units, terms = {}, {}, [], []
         for child in children:
             weak, common, exactly = 0.0, set(), []
             for term, part in scored_leaves(child):
                 if term is None:
-                    weak += _constant_bound(part, query)
-                    exactly.append(query.exact_sql(part) if isinstance(part, Exact) else "true")
+                    bound = _constant_bound(part, query)
+                    test = query.exact_sql(part) if isinstance(part, Exact) else "true"
+                    exactly.append(test)
+                    terms.append(Unit(bound, f"({test})"))
                 elif term.field not in TEXT_FIELDS:
                     continue
                 elif term.field == "content" and term.text not in rare:
                     common.add(term.text)
                     tier = tier_of(stats.frequency.get((term.field, term.text), 0))
                     tiers.setdefault(tier, set()).add(term.text)
-                    weak += tier.floor * rise * stats.idf((term.field, term.text)) * term.boost
+                    bound = tier.floor * rise * stats.idf((term.field, term.text)) * term.boost
+                    terms.append(Unit(bound, f"p.terms @> ARRAY[{query.param(term.text)}]::text[]"))
+                    weak += bound
                 else:
                     held.setdefault(term.field, set()).add(term.text)
             if weak > 0:
@@ -125,7 +134,7 @@ class Candidates:
             return None
         parts = [tier.sql(query.param(sorted(words))) for tier, words in sorted(tiers.items(), key=lambda t: t[0].floor)]
         parts += [f"{TEXT_FIELDS[name][0]} && {query.param(sorted(words))}::text[]" for name, words in held.items()]
-        return Tiered("(" + " OR ".join(parts) + ")", constant, tuple(units), every)
+        return Tiered("(" + " OR ".join(parts) + ")", constant, tuple(units), tuple(t for t in terms if t.weak > 0), every)
 
     def _superset_count(self, up_to: int) -> int:
         [(count,)] = self.sql(f"SELECT count(*) FROM (SELECT 1 {self._from()} LIMIT %(up_to)s) found",
@@ -192,12 +201,12 @@ def _rarest(query: Query) -> set[str]:
     return rare
 
 
-def _together(tiered: Tiered, threshold: float) -> str | None:
-    """SQL for the passages holding, together, a set of words whose weak bounds reach `threshold`:
+def _together(units: tuple[Unit, ...], constant: float, threshold: float) -> str | None:
+    """SQL for the passages holding, together, a set of units whose weak bounds reach `threshold`:
     every passage outside the candidates that could score that much holds one such set (taking its
-    words from the strongest down until they reach it, which is how the sets are listed). None when
+    units from the strongest down until they reach it, which is how the sets are listed). None when
     there are more than MAX_TOGETHER sets."""
-    units = sorted(tiered.units, key=lambda unit: -unit.weak)
+    units = sorted(units, key=lambda unit: -unit.weak)
     rest = [sum(unit.weak for unit in units[i:]) for i in range(len(units) + 1)]
     found: list[list[Unit]] = []
 
@@ -214,7 +223,7 @@ def _together(tiered: Tiered, threshold: float) -> str | None:
                 return False
         return True
 
-    if not extend(0, [], tiered.constant) or not found:
+    if not extend(0, [], constant) or not found:
         return None if found else "false"
     return "(" + " OR ".join("(" + " AND ".join(unit.held for unit in chosen) + ")" for chosen in found) + ")"
 
