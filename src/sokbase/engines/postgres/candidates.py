@@ -60,10 +60,10 @@ class Candidates:
         self.sql = sql  # (statement, params, row_factory) → rows, in the engine's snapshot
         self.exact = True  # False when best() kept the tiers' answer without proof
 
-    def _from(self, scored: bool = False) -> str:
+    def _from(self, scored: bool = False, where: str | None = None) -> str:
         join = f" JOIN {S}.documents d ON d.doc = p.doc" if self.query.needs_documents else ""
         lateral = self.query.lateral() if scored else ""
-        return f"FROM {S}.passages p{join}{lateral} WHERE {self.query.where}"
+        return f"FROM {S}.passages p{join}{lateral} WHERE {where or self.query.where}"
 
     def best(self, limit: int) -> list[tuple[int, float]]:
         query = self.query
@@ -144,10 +144,16 @@ class Candidates:
     def _best(self, limit: int, condition: str | None = None) -> list[tuple[int, float]]:
         query = self.query
         columns = query.select()
-        also = f" AND {condition}" if condition else ""
+        if condition and _any_of_terms(query.tree):
+            # Every candidate holds one of the words (a tier is a subset of the passage's terms), so
+            # testing the query's own overlap again cost each of them a comparison of 20 terms by
+            # 100: a fifth of a wildcard's time at 1M passages.
+            source = self._from(True, where=condition)
+        else:
+            source = self._from(True) + (f" AND {condition}" if condition else "")
         fetch = max(limit, FIRST_FETCH) if query.has_positions else limit
         while True:
-            rows = self.sql(f"SELECT p.id, {query.bound} AS bound{', ' + columns if columns else ''} {self._from(True)}{also} "
+            rows = self.sql(f"SELECT p.id, {query.bound} AS bound{', ' + columns if columns else ''} {source} "
                             "ORDER BY bound DESC, p.id LIMIT %(fetch)s", {**query.params, "fetch": fetch}, dict_row)
             scored = sorted((-score, row["id"]) for row in rows for matched, score in [query.exact(row)] if matched)
             done = len(rows) < fetch or not query.has_positions
@@ -241,6 +247,13 @@ def _at_most(node, stats) -> int:
     if isinstance(node, Gate):
         return min(_at_most(node.query, stats), _at_most(node.condition, stats))
     return stats.passages  # an exact value, a NOT: anything
+
+
+def _any_of_terms(node) -> bool:
+    """Whether `node` matches exactly the passages holding one of its terms (no AND, phrase, NOT or filter)."""
+    if isinstance(node, Scored):
+        return node.field in TEXT_FIELDS
+    return isinstance(node, Sum) and not node.every and bool(node.children) and all(map(_any_of_terms, node.children))
 
 
 def _intersects(node) -> bool:
