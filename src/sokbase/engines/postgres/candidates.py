@@ -88,7 +88,9 @@ class Candidates:
             if together == "false":  # no set of words can reach it: the candidates' answer stands
                 return found
             if together is not None:
-                return self._best(limit, f"({tiered.condition} OR {together})")
+                # Only the passages the candidates did not hold: those were scored already.
+                more = self._best(limit, f"({together} AND NOT {tiered.condition})")
+                return sorted(found + more, key=lambda hit: (-hit[1], hit[0]))[:limit]
         # A union of words matches about the sum of their passages; an intersection may match far fewer
         # than its words' counts say, and only a count tells.
         most = _at_most(query.tree, query.stats)
