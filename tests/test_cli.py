@@ -2,6 +2,7 @@
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -182,6 +183,14 @@ def test_operators_phrases_and_exclusion(corpus_index):
     assert prefix["hits"]
 
 
+@pytest.mark.parametrize("quoted", ["«sosial bærekraft»", "“sosial bærekraft”", "„sosial bærekraft“"])
+def test_a_phrase_in_norwegian_or_typographic_quotes_is_a_phrase(corpus_index, quoted):
+    """Word writes «» or “” for Norwegian: a phrase pasted from a letter finds what "…" finds."""
+    plain = search_json(corpus_index, '"sosial bærekraft"')["hits"]
+    found = search_json(corpus_index, quoted)["hits"]
+    assert [hit["passage_id"] for hit in found] == [hit["passage_id"] for hit in plain]
+
+
 def test_queries_file_prints_json_lines(corpus_index, tmp_path):
     queries = tmp_path / "sok.txt"
     queries.write_text("bostabilitet barnefamilier\nFrivilligbørs\n\"uavsluttet\n", encoding="utf-8")
@@ -269,6 +278,15 @@ def test_every_command_has_help_with_examples():
         assert len(result.output) > 200
     for command in [["search"], ["serve"], ["user", "add"]]:
         assert "Eksempler" in run(*command, "--help").output
+
+
+def test_help_names_values_in_norwegian_and_shows_examples_whole():
+    english = re.compile(r"\b(TEXT|INTEGER|FLOAT|FILENAME|PATH|OPTIONS|COMMAND|ARGS|RANGE|CORPUS|WORDS|NAME|PASSAGE_ID)\b|\[required\]")
+    for command in [[], ["index"], ["search"], ["show"], ["stats"], ["serve"], ["user"], ["user", "add"], ["user", "remove"]]:
+        output = run(*command, "--help").output
+        assert not english.search(output), (command, english.search(output).group())
+    assert "--kommune TEKST" in run("search", "--help").output
+    assert """printf '%s\\n' "$PASSORD" | sokbase user add ola""" in run("user", "add", "--help").output
 
 
 def test_passages_with_all_words_come_first_then_those_with_some(corpus_index):

@@ -83,12 +83,12 @@ def cli(verbose: bool) -> None:
 
 
 @cli.command("index")
-@click.argument("corpus", default="corpus", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("corpus", default="corpus", metavar="[KATALOG]", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @index_option
 @click.option("--full", is_flag=True, help="Les alle filer på nytt i stedet for bare nye og endrede.")
 @click.option("--wait", type=click.FloatRange(min=0), is_flag=False, flag_value=float("inf"), default=0,
               metavar="[SEKUNDER]", help="Vent på en annen indeksering som kjører (uten tall: så lenge det tar; "
-                   "skriv da --wait etter CORPUS, eller --wait=SEKUNDER).")
+                   "skriv da --wait etter KATALOG, eller --wait=SEKUNDER).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Antall prosesser som leser filer.  [standard: antall kjerner]")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=120, show_default=True,
               help="Lengste tid i sekunder for å lese én fil.")
@@ -104,7 +104,7 @@ def cli(verbose: bool) -> None:
 @reports_errors
 def index_command(corpus: Path, index_dir: Path, full: bool, wait: float, jobs: int | None, timeout: float,
                   max_file_mb: float, ocr: str, ocr_timeout: float, report_file: Path | None, as_json: bool) -> None:
-    """Oppdater indeksen med PDF-, Word-, OpenDocument-, HTML- og tekstfilene i CORPUS (standard: corpus/).
+    """Oppdater indeksen med PDF-, Word-, OpenDocument-, HTML- og tekstfilene i KATALOG (standard: corpus/).
 
     Bare nye og endrede filer leses; flyttede filer flyttes i indeksen uten å
     leses på nytt, og slettede filer fjernes. Filer som ikke kan leses, meldes
@@ -269,7 +269,7 @@ class QueryCommand(click.Command):
 
 
 @cli.command(cls=QueryCommand)
-@click.argument("words", nargs=-1)
+@click.argument("words", nargs=-1, metavar="[ORD]...")
 @index_option
 @click.option("-n", "--limit", default=10, show_default=True, type=click.IntRange(1, 1000), help="Antall treff.")
 @click.option("--kommune", help="Bare avsnitt om denne kommunen (navn eller nummer, f.eks. Bergen eller 4601).")
@@ -357,13 +357,13 @@ def _search_many(index, texts, options, output_format) -> None:
 
 
 @cli.command()
-@click.argument("passage_id")
+@click.argument("passage_id", metavar="AVSNITT_ID")
 @index_option
 @click.option("--context", default=1, show_default=True, type=click.IntRange(0, 20), help="Avsnitt før og etter.")
 @click.option("--json", "as_json", is_flag=True, help="Skriv avsnittet som JSON.")
 @reports_errors
 def show(passage_id, index_dir, context, as_json) -> None:
-    """Vis et avsnitt i sammenhengen det står i. PASSAGE_ID står under hvert treff (Id:).
+    """Vis et avsnitt i sammenhengen det står i. AVSNITT_ID står under hvert treff (Id:).
 
     \b
     Eksempel:
@@ -575,13 +575,13 @@ def user() -> None:
 
 
 @user.command("add")
-@click.argument("name")
+@click.argument("name", metavar="NAVN")
 @users_option
 @click.option("--group", "groups", multiple=True, metavar="GRUPPE", help="En gruppe brukeren er med i; kan gjentas.")
 @click.option("--password-stdin", is_flag=True, help="Les passordet fra standard inn (for skript) i stedet for å spørre.")
 @reports_errors
 def user_add(name, users_file, groups, password_stdin) -> None:
-    """Legg til brukeren NAME, eller gi en bruker nytt passord og nye grupper.
+    """Legg til brukeren NAVN, eller gi en bruker nytt passord og nye grupper.
 
     Passordet lagres bare som en saltet scrypt-hash. Uten --group ser
     brukeren bare dokumenter som er åpne for alle innloggede.
@@ -589,7 +589,7 @@ def user_add(name, users_file, groups, password_stdin) -> None:
     \b
     Eksempler:
       sokbase user add kari --group barnevern --group ledelse --users brukere.txt
-      printf '%s\n' "$PASSORD" | sokbase user add ola --password-stdin --users brukere.txt
+      printf '%s\\n' "$PASSORD" | sokbase user add ola --password-stdin --users brukere.txt
     """
     from .users import add_user, read_users
 
@@ -604,11 +604,11 @@ def user_add(name, users_file, groups, password_stdin) -> None:
 
 
 @user.command("remove")
-@click.argument("name")
+@click.argument("name", metavar="NAVN")
 @users_option
 @reports_errors
 def user_remove(name, users_file) -> None:
-    """Fjern brukeren NAME. Innloggingene brukeren har, slutter å virke med en gang."""
+    """Fjern brukeren NAVN. Innloggingene brukeren har, slutter å virke med en gang."""
     from .users import remove_user
 
     remove_user(users_file, name)
@@ -630,6 +630,9 @@ def _counts(counter: dict[str, int]) -> str:
 
 def _bold(text: str) -> str:
     return click.style(text, bold=True)
+
+
+cli_messages.name_placeholders(cli)
 
 
 def main() -> None:

@@ -47,11 +47,16 @@ NORWEGIAN = {
     "directory": "katalog",
     "path": "sti",
     "default: {default}": "standard: {default}",
+    "required": "påkrevd",
     "env var: {var}": "miljøvariabel: {var}",
     "Aborted!": "Avbrutt.",
     "Repeat for confirmation": "Gjenta for å bekrefte",
     "Error: The two entered values do not match.": "Feil: De to verdiene er ikke like.",
 }
+
+# click names a value by its type ("--kommune TEXT") where an option gives no name of its own.
+TYPE_PLACEHOLDERS = {"integer": "TALL", "integer range": "TALL", "float": "TALL", "float range": "TALL",
+                     "text": "TEKST", "filename": "FIL", "path": "STI", "file": "FIL"}
 
 _CLICK_MODULES = ("core", "decorators", "exceptions", "formatting", "parser", "types", "termui")
 
@@ -71,3 +76,17 @@ def _gettext(message: str) -> str:
 
 def _ngettext(singular: str, plural: str, count: int) -> str:
     return _gettext(singular if count == 1 else plural)
+
+
+def name_placeholders(command) -> None:
+    """Norwegian placeholders in the usage and option lines of `command` and every command under it."""
+    import click
+
+    command.options_metavar = "[VALG]"
+    if isinstance(command, click.Group):
+        command.subcommand_metavar = "KOMMANDO [ARGUMENTER]..."
+        for sub in command.commands.values():
+            name_placeholders(sub)
+    for param in command.params:
+        if isinstance(param, click.Option) and param.metavar is None and not param.is_flag:
+            param.metavar = TYPE_PLACEHOLDERS.get(param.type.name, param.metavar)

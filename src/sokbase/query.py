@@ -43,6 +43,9 @@ _YEAR_VALUE = re.compile(r"(?<![\w\"])(?:%s):(?![\[{])(\S*)" % "|".join(["year",
 # What the syntax means to the parser; read as plain words, these are only punctuation.
 _SYNTAX = re.compile(r"[()\[\]{}^~+]|(?<!\S)-|(?<=\s)(?:AND|OR|NOT|ANDNOT|OG|ELLER|IKKE)(?=\s)")
 
+# Word and phones type «» or “” for Norwegian, so a phrase pasted from a letter arrives in them.
+_PHRASE_QUOTES = str.maketrans({"«": '"', "»": '"', "“": '"', "”": '"', "„": '"'})
+
 PLAIN_WORDS_NOTICE = "Søket kunne ikke leses som søkesyntaks ({reason}); det ble søkt etter ordene i det."
 
 
@@ -274,7 +277,7 @@ def _over_stop_words(node: wq.Query, text: str) -> wq.Query:
 def _check(text: str) -> str:
     # As the indexed text was cleaned (NFC, no control or invisible characters): a NUL typed or pasted
     # into a query cannot be in any passage, and PostgreSQL refuses it in a statement.
-    text = normalize(text or "")
+    text = normalize(text or "").translate(_PHRASE_QUOTES)
     if not text:
         raise QueryError("Skriv minst ett ord å søke etter.")
     if len(text) > MAX_QUERY_LENGTH:
