@@ -155,6 +155,13 @@ def test_no_hits_is_a_clear_message_not_an_error(corpus_index):
     assert "Ingen treff for «piggsvin»" in result.output
 
 
+def test_no_hits_under_filters_names_the_filters_not_the_words(corpus_index):
+    result = run("search", "frafall", "--år", "1850", "--kommune", "Aremark", "--index", corpus_index)
+    assert result.exit_code == 0
+    assert "Ingen treff for «frafall». Søket var avgrenset med --kommune Aremark --år 1850; prøv uten dem." in result.output
+    assert "Prøv færre eller andre ord" not in result.output
+
+
 def test_malformed_queries_get_one_line_and_exit_2(corpus_index):
     for query in ['"sosial bærekraft', "*", "a*", "og i på", "IKKE Oslo", "kommune:Atlantis"]:
         result = run("search", query, "--index", corpus_index)

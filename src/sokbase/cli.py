@@ -321,9 +321,14 @@ def search(words, index_dir, limit, kommune, konferanse, year, doc_type, output_
             elif output_format == "csv":
                 click.echo(render.as_csv([results]), nl=False)
             else:
-                click.echo(render.as_text(results, emphasis=_bold))
+                click.echo(render.as_text(results, emphasis=_bold, filters=_filters_typed(options)))
             return
         _search_many(index, texts, options, output_format)
+
+
+def _filters_typed(options: dict) -> tuple[str, ...]:
+    typed = {"kommune": "--kommune", "konferanse": "--konferanse", "year": "--år", "doc_type": "--type"}
+    return tuple(f"{flag} {options[name]}" for name, flag in typed.items() if options.get(name) is not None)
 
 
 def _search_many(index, texts, options, output_format) -> None:
@@ -349,7 +354,7 @@ def _search_many(index, texts, options, output_format) -> None:
         elif output_format == "csv":
             collected.append(results)
         else:
-            click.echo(render.as_text(results, emphasis=_bold) + "\n")
+            click.echo(render.as_text(results, emphasis=_bold, filters=_filters_typed(options)) + "\n")
     if output_format == "csv":
         click.echo(render.as_csv(collected), nl=False)
     if failed:

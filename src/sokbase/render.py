@@ -53,13 +53,18 @@ def as_csv(all_results: list[Results]) -> str:
     return buffer.getvalue()
 
 
-def as_text(results: Results, emphasis: Emphasis = plain) -> str:
+def as_text(results: Results, emphasis: Emphasis = plain, filters: tuple[str, ...] = ()) -> str:
+    """`filters` are the filters the search was limited by, as typed (--kommune Bergen): with no hits,
+    they are a likelier cause than the words."""
     did_you_mean = " eller ".join(f"«{s}»" for s in results.suggestions)
     if not results.hits:
-        hint = f"Mente du {did_you_mean}?" if did_you_mean else (
-            "Prøv færre eller andre ord, eller skriv område* for å finne ord som begynner likt."
-        )
-        return f"Ingen treff for «{results.query}». {hint}"
+        if filters:
+            hint = f"Søket var avgrenset med {' '.join(filters)}; prøv uten " + ("det." if len(filters) == 1 else "dem.")
+        else:
+            hint = "Prøv færre eller andre ord, eller skriv område* for å finne ord som begynner likt."
+        if did_you_mean:
+            hint = f"Mente du {did_you_mean}? " + (hint if filters else "")
+        return f"Ingen treff for «{results.query}». {hint.strip()}"
     lines = [f"{'' if results.total_exact else 'over '}{results.total} treff for «{results.query}»"]
     if did_you_mean:
         lines.append(f"Mente du {did_you_mean}?")
