@@ -162,6 +162,21 @@ def test_no_hits_under_filters_names_the_filters_not_the_words(corpus_index):
     assert "Prøv færre eller andre ord" not in result.output
 
 
+def test_a_taken_port_or_a_missing_file_is_one_norwegian_line(corpus_index):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        served = run("serve", "--index", corpus_index, "--port", str(taken.getsockname()[1]))
+    assert served.exit_code == 1
+    assert "Feil: Porten er i bruk av et annet program." in served.output
+    assert "kjører på" not in served.output  # no banner for a page that never started
+    missing = run("search", "--queries", "/finnes/ikke.txt", "--index", corpus_index)
+    assert missing.exit_code == 2 and "«/finnes/ikke.txt»: finnes ikke" in missing.output
+    assert "No such file" not in missing.output
+
+
 def test_malformed_queries_get_one_line_and_exit_2(corpus_index):
     for query in ['"sosial bærekraft', "*", "a*", "og i på", "IKKE Oslo", "kommune:Atlantis"]:
         result = run("search", query, "--index", corpus_index)

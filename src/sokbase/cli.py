@@ -60,9 +60,9 @@ def reports_errors(command):
         except BrokenPipeError:  # `sokbase search … | head`: the reader has all it wanted
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             sys.exit(EXIT_OK)
-        except OSError as error:  # a folder that cannot be written, a disk that is full
+        except OSError as error:  # a folder that cannot be written, a disk that is full, a port in use
             where = f" ({error.filename})" if error.filename else ""
-            click.echo(f"Feil: {error.strerror or error}{where}.", err=True)
+            click.echo(f"Feil: {cli_messages.os_error(error)}{where}.", err=True)
             sys.exit(EXIT_FAILED)
 
     return wrapper
@@ -279,7 +279,7 @@ class QueryCommand(click.Command):
 @click.option("--format", "output_format", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True,
               help="text til skjermen, json til andre verktøy, csv til regneark (Excel).")
 @click.option("--json", "as_json", is_flag=True, help="Kortform for --format json.")
-@click.option("--queries", type=click.File("r", encoding="utf-8"), help="Fil med ett søk per linje ('-' for stdin).")
+@click.option("--queries", type=cli_messages.File("r", encoding="utf-8"), help="Fil med ett søk per linje ('-' for stdin).")
 @reports_errors
 def search(words, index_dir, limit, kommune, konferanse, year, doc_type, output_format, as_json, queries) -> None:
     """Søk etter avsnitt. Avsnitt med alle ordene kommer først; et mye bedre avsnitt som mangler et ord,
@@ -507,12 +507,13 @@ def serve(index_dir, corpus, host, port, auth, users_file, trusted_proxy, user_h
     with app.extensions["sokbase"].use() as index:  # a missing index is reported now, not on the first visit
         generation = index.generation
         hidden = sum(count for value, count in index.manifest.access.items() if value != "*")
+    server = waitress.create_server(app, host=host, port=port, ident="sokbase")  # bound here: a taken port fails first
     click.echo(f"Søkesiden kjører på http://{host}:{port}/ (indeks {redacted(index_dir)}, {generation}). "
                "Stopp med Ctrl+C.")
     click.echo(_SIGN_IN[auth])
     if hidden and auth is None:
         click.echo(f"{hidden} avsnitt har tilgangsregler og vises ikke uten innlogging (--auth).")
-    waitress.serve(app, host=host, port=port, ident="sokbase")
+    server.run()
 
 
 _SIGN_IN = {

@@ -6,7 +6,10 @@ listed stays in English.
 """
 from __future__ import annotations
 
+import errno
 import importlib
+
+import click
 
 NORWEGIAN = {
     "Usage:": "Bruk:",
@@ -58,6 +61,42 @@ NORWEGIAN = {
 TYPE_PLACEHOLDERS = {"integer": "TALL", "integer range": "TALL", "float": "TALL", "float range": "TALL",
                      "text": "TEKST", "filename": "FIL", "path": "STI", "file": "FIL"}
 
+# The operating system's reasons, which Python gives in English ("No such file or directory").
+OS_ERRORS = {
+    errno.ENOENT: "finnes ikke",
+    errno.EACCES: "ingen tilgang",
+    errno.EPERM: "ingen tilgang",
+    errno.EROFS: "filsystemet kan bare leses",
+    errno.ENOSPC: "disken er full",
+    errno.EDQUOT: "diskkvoten er brukt opp",
+    errno.EISDIR: "er en mappe",
+    errno.ENOTDIR: "er ikke en mappe",
+    errno.EEXIST: "finnes fra før",
+    errno.ENAMETOOLONG: "navnet er for langt",
+    errno.EADDRINUSE: "porten er i bruk av et annet program",
+    errno.EADDRNOTAVAIL: "adressen finnes ikke på denne maskinen",
+    errno.EIO: "lese- eller skrivefeil på disken",
+}
+
+
+def os_error(error: OSError) -> str:
+    """The reason for `error` in Norwegian, capitalised as the start of a message."""
+    reason = OS_ERRORS.get(error.errno) or error.strerror or str(error)
+    return reason[:1].upper() + reason[1:]
+
+
+class File(click.File):
+    """click.File whose message for a file that cannot be opened is Norwegian."""
+
+    def convert(self, value, param, ctx):
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter as error:
+            if isinstance(error.__context__, OSError):
+                self.fail(f"«{value}»: {os_error(error.__context__).lower()}", param, ctx)
+            raise
+
+
 _CLICK_MODULES = ("core", "decorators", "exceptions", "formatting", "parser", "types", "termui")
 
 
@@ -80,8 +119,6 @@ def _ngettext(singular: str, plural: str, count: int) -> str:
 
 def name_placeholders(command) -> None:
     """Norwegian placeholders in the usage and option lines of `command` and every command under it."""
-    import click
-
     command.options_metavar = "[VALG]"
     if isinstance(command, click.Group):
         command.subcommand_metavar = "KOMMANDO [ARGUMENTER]..."
