@@ -197,6 +197,10 @@ def test_operators_phrases_and_exclusion(corpus_index):
     either = search_json(corpus_index, "Løvstakken ELLER Loddefjord")
     texts = " ".join(hit["text"] for hit in either["hits"])
     assert "Løvstakk" in texts and "Loddefjord" in texts
+    # Either word is all an ELLER asks for: no hit lacks anything.
+    assert either["matched_all_terms"] and not any(hit["missing_words"] for hit in either["hits"])
+    text = run("search", "Løvstakken ELLER Loddefjord", "--index", corpus_index).output
+    assert "Mangler" not in text and "Ingen avsnitt inneholdt alle ordene" not in text
     phrase = search_json(corpus_index, '"sosial bærekraft"')
     assert phrase["hits"] and all("sosial bærekraft" in hit["text"].lower() for hit in phrase["hits"])
     without = search_json(corpus_index, "områdeløft -Groruddalen")

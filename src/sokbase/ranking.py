@@ -98,6 +98,33 @@ def units(tree: qt.Node, expand: Callable[[qt.Prefix | qt.Pattern, int], list[st
     return list(found.values())
 
 
+def alternatives_only(tree: qt.Node) -> frozenset[str]:
+    """The words of `tree` (as units name them) that stand in an OR: a passage lacking one of them can
+    still hold everything the query asks for, so it is not reported as missing it."""
+    found: set[str] = set()
+
+    def visit(node: qt.Node, in_or: bool) -> None:
+        if isinstance(node, qt.Not):
+            return
+        if in_or:
+            if isinstance(node, qt.Word):
+                found.add(node.surface)
+            elif isinstance(node, qt.Phrase):
+                found.update(node.words)
+            elif isinstance(node, qt.Prefix):
+                found.add(node.prefix + "*")
+            elif isinstance(node, qt.Pattern):
+                found.add(node.pattern)
+        if isinstance(node, qt.Filter):
+            visit(node.query, in_or)
+            return
+        for child in qt.children(node):
+            visit(child, in_or or isinstance(node, qt.Or))
+
+    visit(tree, False)
+    return frozenset(found)
+
+
 def is_question(text: str, words: list[Unit]) -> bool:
     """A question, or a query long enough to be one, is ranked as a question; a few keywords otherwise."""
     first = re.match(r"\W*(\w+)", text)

@@ -292,15 +292,21 @@ class SearchIndex:
         condition = self._filters(kommune, konferanse, year, doc_type)
         wanted = offset + limit
         pool = self._pool(query, condition, wanted)
+        parsed, plan = pool.parsed, pool.plan
+        either = ranking.alternatives_only(parsed.tree) if parsed.has_operators and parsed.tree is not None else frozenset()
+
+        def required(absent: tuple[str, ...]) -> tuple[str, ...]:
+            return tuple(word for word in absent if word not in either)
+
         lacking = ranking.missing(self.engine, pool.listed, pool.words) if pool.listed else {}
-        rows = [(key, 0.0, lacking[key]) for key in pool.listed]
+        rows = [(key, 0.0, required(lacking[key])) for key in pool.listed]
         order = sorted(range(len(pool.keys)), key=lambda i: (-ranking.score(pool.features[i], pool.weights), i))
-        rows += [(pool.keys[i], ranking.score(pool.features[i], pool.weights), pool.features[i].missing) for i in order]
+        rows += [(pool.keys[i], ranking.score(pool.features[i], pool.weights), required(pool.features[i].missing))
+                 for i in order]
         if wanted > len(rows) and pool.rest:
             rest = pool.rest[: wanted - len(rows)]
             absent = ranking.missing(self.engine, [c.key for c in rest], pool.words)
-            rows += [(c.key, c.score, absent[c.key]) for c in rest]
-        parsed, plan = pool.parsed, pool.plan
+            rows += [(c.key, c.score, required(absent[c.key])) for c in rest]
         shared = len(pool.listed) + len(pool.keys)  # the rows every page shares, whichever is asked for
         if not rows and plan.ranked is None and plan.named:  # only a law's name: the law from its beginning
             rows = [(key, 0.0, ()) for key in sorted(self.engine.keys(_filtered(plan.counted, condition)))[:wanted]]
