@@ -423,7 +423,15 @@ def test_a_law_takes_its_title_short_title_ministry_and_dates_from_the_front_mat
     assert law.short_title == "Film- og videogramlova – filml"
     assert law.publisher == "Kultur- og likestillingsdepartementet"
     assert (law.date, law.modified) == ("1988-01-01", "2022-01-01")
-    assert law.url is None  # an ELI path is not known to resolve on lovdata.no
+    # Lovdata's short address from `refid` (an ELI path is not known to resolve on lovdata.no)
+    assert law.url == "https://lovdata.no/lov/1987-05-15-21"
+
+
+def test_only_a_lovdata_reference_becomes_a_lovdata_address(tmp_path):
+    note = markdown(tmp_path, '---\ntittel: "Notat"\nrefid: "notat/2024-1"\n---\n\nTekst om bostøtte.\n')
+    assert note.url is None
+    own = markdown(tmp_path, '---\nrefid: "lov/1999-03-26-17"\nurl: "https://example.no/husleie"\n---\n\nTekst.\n', "l.md")
+    assert own.url == "https://example.no/husleie"  # a url the file gives wins
 
 
 def test_a_law_shows_no_front_matter_and_keeps_its_heading_levels():

@@ -32,6 +32,9 @@ _DATE_IN_TEXT = re.compile(r"(?<!\d)\d{4}-\d{2}-\d{2}(?!\d)")
 # file that is mostly "front matter" would hold up indexing for nothing a search could use.
 MAX_CHARS = 64 * 1024
 
+LOVDATA = "https://lovdata.no/"
+_REFID = re.compile(r"(?:lov|forskrift)/\d{4}-\d{2}-\d{2}(?:-\d+)?")
+
 # Document field → the keys that may give it, the first one with a usable value wins.
 TEXT_KEYS = {
     "title": ("tittel", "title"),
@@ -76,7 +79,14 @@ def _load(raw: str, source: str) -> dict[str, Any]:
 def _fields(values: dict[str, Any]) -> dict[str, str]:
     fields = {field: _first(values, keys, _text) for field, keys in TEXT_KEYS.items()}
     fields |= {field: _first(values, keys, _date) for field, keys in DATE_KEYS.items()}
+    fields["url"] = fields["url"] or _lovdata_url(_text(values.get("refid")))
     return {field: value for field, value in fields.items() if value}
+
+
+def _lovdata_url(refid: str | None) -> str | None:
+    """Lovdata's own address of a law or regulation, from the `refid` of its front matter
+    ("lov/1999-03-26-17" → https://lovdata.no/lov/1999-03-26-17): the source a caseworker cites."""
+    return f"{LOVDATA}{refid}" if refid and _REFID.fullmatch(refid) else None
 
 
 def _first(values: dict[str, Any], keys: tuple[str, ...], read: Callable[[Any], str | None]) -> str | None:
