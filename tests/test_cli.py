@@ -205,6 +205,8 @@ def test_operators_phrases_and_exclusion(corpus_index):
     assert phrase["hits"] and all("sosial bærekraft" in hit["text"].lower() for hit in phrase["hits"])
     without = search_json(corpus_index, "områdeløft -Groruddalen")
     assert without["hits"] and all("Groruddalen" not in hit["text"] for hit in without["hits"])
+    elsewhere = search_json(corpus_index, "bolig -kommune:Oslo")  # the help's example for leaving out a kommune
+    assert elsewhere["hits"] and all(m["name"] != "Oslo" for hit in elsewhere["hits"] for m in hit["municipalities"])
     prefix = search_json(corpus_index, "språkinnsats*")
     assert prefix["hits"]
 

@@ -291,7 +291,8 @@ def search(words, index_dir, limit, kommune, konferanse, year, doc_type, output_
       pbl § 20-1, husleieloven 9-2   paragrafen i loven (også kommuneloven kap. 14)
       "sosial bærekraft"             eksakt frase
       Løvstakken ELLER Loddefjord    ett av ordene (også OR)
-      områdeløft IKKE Oslo           uten ordet (også NOT, -Oslo)
+      områdeløft IKKE Groruddalen    uten ordet (også NOT, -Groruddalen)
+      bolig -kommune:Oslo            uten avsnitt om kommunen
       område*                        ord som begynner slik
       kommune:Bergen år:2024         feltfilter (også tittel:, overskrift:, type:, konferanse:)
 
