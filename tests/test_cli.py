@@ -90,6 +90,14 @@ def test_kommune_filter_accepts_a_neighbourhood(corpus_index):
     assert all({"name": "Bergen", "number": "4601"} in hit["municipalities"] for hit in data["hits"])
 
 
+def test_a_kommune_name_two_kommuner_share_asks_for_the_number(corpus_index):
+    shared = run("search", "frafall", "--kommune", "Herøy", "--index", corpus_index)
+    assert shared.exit_code == 2
+    assert "«Herøy» er navnet på flere kommuner: 1515 Herøy (Møre og Romsdal) og 1818 Herøy (Nordland)." in shared.output
+    assert run("search", "frafall", "--kommune", "Herøy i Nordland", "--index", corpus_index).exit_code == 0
+    assert "Kjenner ikke kommunen «Atlantis»" in run("search", "x", "--kommune", "Atlantis", "--index", corpus_index).output
+
+
 def test_year_filter(corpus_index):
     data = search_json(corpus_index, "områdesatsinger", "--year", "2020")
     assert data["hits"] and all(hit["source"] == CONFERENCE_2020 for hit in data["hits"])

@@ -82,8 +82,12 @@ class Gazetteer:
         self._by_number: dict[str, Municipality] = {}
         forms: dict[str, _Form] = {}
         self._by_former_number: dict[str, Municipality] = {}  # 1201 (Bergen before 2020) → 4601
+        self._told_apart: dict[str, str] = {}  # 1818 → "Herøy (Nordland)": a name two kommuner share, made one
         for row in csv.DictReader(io.StringIO(kommuner_csv)):
             self._by_number[row["number"]] = municipality = Municipality(row["name"], row["number"])
+            qualified = [alias for alias in _split(row["aliases"]) if alias.startswith(row["name"] + " (")]
+            if qualified:
+                self._told_apart[row["number"]] = qualified[0]
             for former in _split(row.get("former_numbers") or ""):
                 self._by_former_number[former] = municipality
             ambiguous = set(_split(row["ambiguous"]))
@@ -129,8 +133,17 @@ class Gazetteer:
         municipality = self.lookup(query)
         if municipality is None:
             shown = " ".join("".join(c if c.isprintable() else " " for c in query).split())[:60]
+            several = self._sharing(query)
+            if len(several) > 1:
+                listed = " og ".join(f"{m.number} {self._told_apart.get(m.number, m.name)}" for m in several)
+                raise QueryError(f"«{shown}» er navnet på flere kommuner: {listed}. Skriv nummeret.")
             raise QueryError(f"Kjenner ikke kommunen «{shown}». Skriv kommunenavn eller -nummer, f.eks. {example}.")
         return municipality
+
+    def _sharing(self, query: str) -> tuple[Municipality, ...]:
+        """The kommuner that share the name `query` (Herøy, Våler), in number order."""
+        form = self._spelling(_SPACES.sub(" ", query).strip())
+        return tuple(self._by_number[number] for number in sorted(form.kommune)) if form else ()
 
     def lookup(self, query: str) -> Municipality | None:
         """The kommune a user means: a name in any case or without æøå, a number (also one from before
