@@ -194,6 +194,13 @@ def test_malformed_queries_get_one_line_and_exit_2(corpus_index):
         assert "Traceback" not in result.output
 
 
+@pytest.mark.parametrize("query", ["kommune:Bergen", "år:2024", "type:pdf"])
+def test_a_filter_alone_asks_for_a_word_beside_it(corpus_index, query):
+    result = run("search", query, "--index", corpus_index)
+    assert result.exit_code == 2
+    assert result.output == f"Feil: Søket «{query}» har bare filtre; skriv minst ett ord å søke etter i tillegg.\n"
+
+
 def test_colons_and_unknown_fields_are_searched_as_words(corpus_index):
     for query in ["foo:bar", "12.35/12.45/13.00 BEFARINGER", "Bydel Alna: Områdeløft"]:
         result = run("search", query, "--index", corpus_index)

@@ -132,6 +132,8 @@ class QueryParser:
         _refuse_expensive(parsed)
         self._surfaces = self._surface_forms(cleaned)
         tree = self._convert(parsed)
+        if tree is not None and not qt.is_scored(tree) and any(isinstance(n, (qt.Match, qt.YearRange)) for n in qt.walk(tree)):
+            raise QueryError(f"Søket «{_short(text)}» har bare filtre; skriv minst ett ord å søke etter i tillegg.")
         if tree is None or not qt.is_scored(tree) or isinstance(tree, qt.Not):
             raise QueryError(
                 f"Søket «{_short(text)}» inneholder ingen ord å søke etter (bare stoppord eller operatorer)."
