@@ -125,6 +125,7 @@ def test_no_hits_gives_a_clear_empty_state(client):
 def test_query_syntax_help_is_on_the_page(client):
     help_text = page(client.get("/")).select_one("details.help").get_text()
     assert "ELLER" in help_text and "område*" in help_text and "kommune:Bergen" in help_text
+    assert "pbl § 20-1" in help_text and "-kommune:Oslo" in help_text  # a paragraph of a law; leaving out a kommune
 
 
 def test_api_returns_exactly_the_cli_json(client, index):
