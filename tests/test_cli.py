@@ -359,6 +359,13 @@ def test_misspelt_words_get_a_did_you_mean(corpus_index):
     assert search_json(corpus_index, "Frivilligbørs")["suggestions"] == []
 
 
+def test_did_you_mean_leaves_operators_and_filters_as_typed(corpus_index):
+    assert search_json(corpus_index, "barnefamiler kommune:Bergen")["suggestions"] == ["barnefamilier kommune:Bergen"]
+    assert search_json(corpus_index, "-Oslo barnefamiler")["suggestions"] == ["-Oslo barnefamilier"]
+    assert search_json(corpus_index, 'kommune:"Nordre Follo" bolig')["suggestions"] == []  # not «Norge Follo»
+    assert "andre" not in " ".join(search_json(corpus_index, "Oslo AND Bergen")["suggestions"])
+
+
 def test_show_json_is_the_passage_and_index_json_names_folders_in_full(corpus_index, tmp_path, monkeypatch):
     passage = json.loads(run("show", "2735ec50d0b8-6", "--index", corpus_index, "--json").output)
     assert passage["passage_id"] == "2735ec50d0b8-6" and "rank" not in passage and "score" not in passage

@@ -10,13 +10,17 @@ import re
 from . import querytree as qt
 
 WORD = re.compile(r"\w+")
+# What no correction touches: an operator ("Oslo AND Bergen" is not «Oslo andre Bergen») and a field
+# with its value (kommune:"Nordre Follo" names a kommune, not a typo of Norge).
+KEPT = re.compile(r'(?<!\S)[-+]?[^\W\d]\w*:(?:"[^"]*"|\S+)|(?<!\S)(?:AND|OR|NOT|ANDNOT|OG|ELLER|IKKE)(?!\S)')
 FIELD = qt.CONTENT
 NEAR_WORDS = 5  # words looked at per form: the nearest may be held only by passages the reader may not see
 
 
 def suggest(engine, analyzer, query: str) -> list[str]:
     corrections = {}
-    for word in dict.fromkeys(WORD.findall(query)):
+    free = KEPT.split(query)  # the parts between kept spans, which alone are corrected
+    for word in dict.fromkeys(word for part in free for word in WORD.findall(part)):
         terms = [token.text for token in analyzer(word, mode="query")]
         # A word found as itself, a compound part, without æøå or as a body's other name is no typo.
         if not terms or any(_held(engine, term) for term in terms):
@@ -32,8 +36,9 @@ def suggest(engine, analyzer, query: str) -> list[str]:
             corrections[word] = surface if word[:1].isupper() else surface.lower()
     if not corrections:
         return []
-    corrected = WORD.sub(lambda match: corrections.get(match.group(0), match.group(0)), query)
-    return [corrected]
+    kept = KEPT.findall(query)
+    parts = [WORD.sub(lambda match: corrections.get(match.group(0), match.group(0)), part) for part in free]
+    return ["".join(part + (kept[i] if i < len(kept) else "") for i, part in enumerate(parts))]
 
 
 def _held(engine, term: str) -> bool:
