@@ -98,6 +98,11 @@ def test_a_kommune_name_two_kommuner_share_asks_for_the_number(corpus_index):
     assert "Kjenner ikke kommunen «Atlantis»" in run("search", "x", "--kommune", "Atlantis", "--index", corpus_index).output
 
 
+def test_type_filter_takes_the_type_in_any_case(corpus_index):
+    data = search_json(corpus_index, "bolig", "--type", "PDF")
+    assert data["hits"] and all(hit["source"].endswith(".pdf") for hit in data["hits"])
+
+
 def test_year_filter(corpus_index):
     data = search_json(corpus_index, "områdesatsinger", "--year", "2020")
     assert data["hits"] and all(hit["source"] == CONFERENCE_2020 for hit in data["hits"])

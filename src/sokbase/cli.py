@@ -275,7 +275,7 @@ class QueryCommand(click.Command):
 @click.option("--kommune", help="Bare avsnitt om denne kommunen (navn eller nummer, f.eks. Bergen eller 4601).")
 @click.option("--konferanse", help="Bare dokumenter fra konferanser med disse ordene i navnet.")
 @click.option("--year", "--år", "year", type=int, help="Bare dokumenter fra dette året (konferanseår eller dato).")
-@click.option("--type", "doc_type", type=click.Choice(["pdf", "html", "text", "docx", "odt"]), help="Bare denne dokumenttypen.")
+@click.option("--type", "doc_type", type=click.Choice(["pdf", "html", "text", "docx", "odt"], case_sensitive=False), help="Bare denne dokumenttypen.")
 @click.option("--format", "output_format", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True,
               help="text til skjermen, json til andre verktøy, csv til regneark (Excel).")
 @click.option("--json", "as_json", is_flag=True, help="Kortform for --format json.")
