@@ -364,6 +364,14 @@ def test_misspelt_words_get_a_did_you_mean(corpus_index):
     assert search_json(corpus_index, "Frivilligbørs")["suggestions"] == []
 
 
+def test_a_pasted_paragraph_is_searched_by_its_rarest_words_and_finds_itself(corpus_index):
+    passage = json.loads(run("show", "2735ec50d0b8-2", "--index", corpus_index, "--json").output)["text"]
+    assert len(passage.split()) > 60
+    data = search_json(corpus_index, passage)
+    assert data["hits"][0]["passage_id"] == "2735ec50d0b8-2"
+    assert "det ble søkt etter de 32 sjeldneste av dem" in data["notice"]
+
+
 def test_did_you_mean_leaves_operators_and_filters_as_typed(corpus_index):
     assert search_json(corpus_index, "barnefamiler kommune:Bergen")["suggestions"] == ["barnefamilier kommune:Bergen"]
     assert search_json(corpus_index, "-Oslo barnefamiler")["suggestions"] == ["-Oslo barnefamilier"]
