@@ -39,10 +39,11 @@ MAX_TOGETHER = 64  # sets of words looked up together, at most, before the proof
 
 @dataclass(frozen=True)
 class Unit:
-    """One word of a query (a child of its top AND or OR) as the proof counts it."""
+    """A word of a query (a child of its top AND or OR), or one of its common terms or constant parts,
+    as the proof counts it."""
 
     weak: float  # what it adds at most to a passage outside the candidates
-    held: str  # SQL: the passage holds one of its common terms, in their tier or not
+    held: str  # SQL: the passage holds it (one of its common terms, in their tier or not; its exact value)
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,7 @@ class Candidates:
                     test = query.exact_sql(part) if isinstance(part, Exact) else "true"
                     exactly.append(test)
                     terms.append(Unit(bound, f"({test})"))
+                    weak += bound
                 elif term.field not in TEXT_FIELDS:
                     continue
                 elif term.field == "content" and term.text not in rare:
@@ -149,7 +151,9 @@ class Candidates:
         if condition and _any_of_terms(query.tree):
             # Every candidate holds one of the words (a tier is a subset of the passage's terms), so
             # testing the query's own overlap again cost each of them a comparison of 20 terms by
-            # 100: a fifth of a wildcard's time at 1M passages.
+            # 100: a fifth of a wildcard's time at 1M passages. This needs `condition` to imply the
+            # query's WHERE: without positions only `limit` rows are fetched, and a row that did not
+            # match would shorten the list.
             source = self._from(True, where=condition)
         else:
             source = self._from(True) + (f" AND {condition}" if condition else "")
