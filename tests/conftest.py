@@ -68,7 +68,7 @@ def corpus_copy(tmp_path) -> Path:
 
 @pytest.fixture(scope="session")
 def whoosh_law_index(tmp_path_factory) -> Path:
-    """Five real laws (tests/fixtures/lover), bokmål and nynorsk, indexed once for the whole session."""
+    """Seven real laws (tests/fixtures/lover), bokmål and nynorsk, indexed once for the whole session."""
     index_dir = tmp_path_factory.mktemp("lover")
     report = sokbase.build_index(LAWS, index_dir, jobs=1)
     assert report.exit_code == 0, report.failures

@@ -8,6 +8,7 @@ HUSLEIELOVEN = "lov-1999-03-26-17.md"
 BUSTOTTELOVA = "lov-2012-08-24-64.md"
 FORVALTNINGSLOVEN = "lov-1967-02-10.md"
 SOSIALTJENESTELOVEN = "lov-2009-12-18-131.md"
+GRUNNLOVEN = "lov-1814-05-17.md"
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +56,40 @@ def test_a_chapter_is_read_from_its_heading(heading, chapter):
 ])
 def test_a_reference_finds_that_paragraph_first(laws, query, source, heading):
     hit = laws.search(query).hits[0]
-    assert (hit.source, hit.heading.split()[0] + " " + hit.heading.split()[1]) == (source, heading), query
+    assert (hit.source, _paragraph(hit)) == (source, heading), query
+
+
+def _paragraph(hit) -> str:
+    return " ".join(hit.heading.split()[:2])
+
+
+@pytest.mark.parametrize("query, source, heading", [
+    ("husll. § 9-2", HUSLEIELOVEN, "§ 9-2."),  # the dot caseworkers write after an abbreviation in letters
+    ("husll. 9-2", HUSLEIELOVEN, "§ 9-2."),
+    ("fvl. § 29", FORVALTNINGSLOVEN, "§ 29."),
+    ("§ 29 fvl.", FORVALTNINGSLOVEN, "§ 29."),
+    ("husleieloven paragraf 9-2", HUSLEIELOVEN, "§ 9-2."),
+    ("husleieloven paragrafen 9-2", HUSLEIELOVEN, "§ 9-2."),
+    ("paragraf 27 sotjl", SOSIALTJENESTELOVEN, "§ 27."),
+    ("Grunnloven § 100", GRUNNLOVEN, "§ 100"),  # its short title is "Grunnloven (bokmål) – Grl."
+    ("Grl. § 100", GRUNNLOVEN, "§ 100"),
+    ("grunnlova § 100", GRUNNLOVEN, "§ 100"),
+])
+def test_a_reference_as_written_in_letters_lists_only_that_paragraph(laws, query, source, heading):
+    """Before, the dot, the word "paragraf" or the "(bokmål)" of Grunnloven's short title hid the
+    reference: over a hundred passages came back, led by others that cite the paragraph."""
+    hits = laws.search(query).hits
+    assert hits and {(hit.source, _paragraph(hit)) for hit in hits} == {(source, heading)}, query
+
+
+@pytest.mark.parametrize("query, source", [
+    ("fvl. klagefrist", FORVALTNINGSLOVEN),
+    ("husleieloven. Depositum", HUSLEIELOVEN),
+    ("Grunnloven. Stortinget", GRUNNLOVEN),
+])
+def test_a_word_after_a_laws_name_and_dot_is_searched_in_that_law(laws, query, source):
+    results = laws.search(query, limit=5)
+    assert results.total > 1 and all(hit.source == source for hit in results.hits), query
 
 
 @pytest.mark.parametrize("query, paragraph", [
@@ -138,7 +172,7 @@ def test_a_query_that_only_names_a_law_does_not_say_words_are_missing(laws, quer
     ("husleieloven IKKE depositum", {HUSLEIELOVEN}, "depositum"),
     ("husll -depositum", {HUSLEIELOVEN}, "depositum"),
     ("bolig IKKE husleieloven", {BUSTOTTELOVA, SOSIALTJENESTELOVEN}, None),
-    ("-husleieloven frist", {FORVALTNINGSLOVEN}, None),
+    ("-husleieloven frist", {FORVALTNINGSLOVEN, GRUNNLOVEN}, None),  # Grunnloven: "foreldelsesfrist"
     ("husleieloven ELLER fvl", {HUSLEIELOVEN, FORVALTNINGSLOVEN}, None),
     ("tittel:husleieloven", {HUSLEIELOVEN}, None),
 ])
@@ -168,3 +202,19 @@ def test_a_listed_paragraph_says_which_words_it_lacks(laws):
 def test_a_reference_to_no_paragraph_says_so(laws, query, filters, notice):
     """The law's passages stand in for a paragraph it does not have; the caseworker is told."""
     assert laws.search(query, **filters).notice == notice
+
+
+def test_a_short_titles_bracketed_qualifier_may_be_left_out_where_a_laws_name_is_left():
+    from sokbase.lawrefs import LawDocument, LawNames
+
+    names = LawNames.build([
+        LawDocument("grl", "Kongeriket Norges Grunnlov", "Grunnloven (bokmål) – Grl."),
+        LawDocument("info", "Lov om informasjon om bestemt angitte områder, skjermingsverdige objekter og bunnforhold",
+                    "Lov om informasjon (skjermingsverdige objekter og bunnforhold mv)"),
+        LawDocument("husll", "Lov om husleieavtaler (husleieloven)", "Husleieloven – husll"),
+        LawDocument("svalbard", "Lov om husleie på Svalbard", "Husleieloven (Svalbard)"),  # none such yet
+    ])
+    assert [(m.doc_ids, m.paragraph) for m in names.find("Grunnloven § 100")] == [(("grl",), "100")]
+    assert names.find("lov om informasjon til pasienter") == []
+    assert [m.doc_ids for m in names.find("husleieloven § 9-2")] == [("husll",)]
+    assert [m.doc_ids for m in names.find("husleieloven (Svalbard) § 2")] == [("svalbard",)]

@@ -1,6 +1,7 @@
-"""Law references in what a caseworker types: `pbl § 20-1`, `§ 20-1 pbl`, `husleieloven 9-2`,
-`fvl 29`, `kommuneloven kap. 14`, and a law named by its short title, the name in brackets in its
-title, or an abbreviation.
+"""Law references in what a caseworker types: `pbl § 20-1`, `pbl. § 20-1`, `§ 20-1 pbl`,
+`husleieloven 9-2`, `husleieloven paragraf 9-2`, `fvl 29`, `kommuneloven kap. 14`, and a law named by
+its short title (also without a qualifier in brackets: "Grunnloven (bokmål)"), the name in brackets in
+its title, or an abbreviation.
 
 Which words name which law comes from the documents themselves (a law's title "Lov om husleieavtaler
 (husleieloven)" and short title "Husleieloven – husll") and from data/law-names.csv (other names and
@@ -21,14 +22,15 @@ from .lexicon import fold
 
 _PARAGRAPH_HEADING = re.compile(r"^§+\s*(\d+\s?[a-zA-Z]?(?:-\d+\s?[a-zA-Z]?)?)(?![\w-])", re.ASCII)
 _CHAPTER_HEADING = re.compile(r"^kap(?:ittel|itel|\.)?\s*(\d+\s?[a-zA-Z]?)(?![\w])", re.IGNORECASE)
-# In a query: "§ 20-1", "§§ 3-2 a", "kap. 14", "kapittel 14"; after a law's name also a bare "9-2" or "29".
+# In a query: "§ 20-1", "§§ 3-2 a", "paragraf 20-1", "kap. 14", "kapittel 14"; after a law's name also a
+# bare "9-2" or "29", and after the abbreviation's dot caseworkers write in letters ("pbl. § 20-1").
 # A letter set apart is the paragraph's ("§ 3-2 a"), except an "i" that more words follow: "fvl § 29 i
 # klagesaker" asks for § 29 (a few laws have a § 55 i, asked for as such at the end of a query).
 _LETTER = r"(?:[a-zA-Z]|\s(?!i\s+\w)[a-zA-Z])?"
-_PARAGRAPH = rf"§+\s*(?P<para>\d+{_LETTER}(?:\s?-\s?\d+{_LETTER})?)(?![\w-])"
+_PARAGRAPH = rf"(?:§+\s*|\bparagraf(?:en)?\s+)(?P<para>\d+{_LETTER}(?:\s?-\s?\d+{_LETTER})?)(?![\w-])"
 _BARE = r"(?P<bare>\d+(?:\s?-\s?\d+)?(?:\s(?!i\s+\w)[a-zA-Z](?![\w]))?)(?![\w-])"
 _CHAPTER = r"kap(?:ittel|\.)?\s*(?P<chapter>\d+\s?[a-zA-Z]?)(?![\w-])"
-_AFTER_NAME = re.compile(rf"\s*(?:{_PARAGRAPH}|{_CHAPTER}|{_BARE})", re.IGNORECASE)
+_AFTER_NAME = re.compile(rf"\.?\s*(?:{_PARAGRAPH}|{_CHAPTER}|{_BARE})", re.IGNORECASE)
 _BEFORE_NAME = re.compile(rf"{_PARAGRAPH}\s*$", re.IGNORECASE)
 _WORD = re.compile(r"[\w-]+")
 _WORD_ONLY = re.compile(r"\w+")
@@ -170,12 +172,21 @@ def _own_names(document: LawDocument) -> list[tuple[str, int]]:
         for part in re.split(r"\s+[–-]\s+", short):
             if part.strip():
                 names.append((part.strip(), 3))
+                names.extend((bare, 2) for bare in _without_qualifier(part))
     title = document.title or ""
     if not title.lower().startswith(("lov om endring", "lov om endringar", "endringslov")):
         for inner in re.findall(r"[(\[]([^()\[\]]+)[)\]]", title):
             if _LAWLIKE.search(inner.strip().lower()):
                 names.append((inner.strip(), 2))
     return names
+
+
+def _without_qualifier(name: str) -> list[str]:
+    """"Grunnloven (bokmål)" is also just "Grunnloven". Only where a law's name is left: without its
+    bracket, "Lov om informasjon (skjermingsverdige objekter …)" would claim every "lov om informasjon".
+    Weaker than a short title, so a law whose own short title is the bare name keeps it."""
+    bare = re.sub(r"\s*\([^()]*\)\s*$", "", name).strip()
+    return [bare] if bare != name.strip() and _LAWLIKE.search(bare.lower()) else []
 
 
 @lru_cache(maxsize=1)
