@@ -4,8 +4,9 @@ Each row names a law by its short title (`name`, as Lovdata's korttittel writes 
 way caseworkers refer to it (`alias`). Most rows come from Lovdata's own data: the abbreviation after
 the dash of a korttittel ("Husleieloven – husll") and the name in brackets of a title ("Lov om
 tvangsfullbyrdelse (tvangsfullbyrdelsesloven)" beside the korttittel "Tvangsfullbyrdelsesloven –
-tvangsloven"). A short list below adds names in common use that Lovdata's data does not carry: the
-bokmål name of a law written in nynorsk and the reverse, and older names of renamed laws.
+tvangsloven"). Short lists below add names in common use that Lovdata's data does not carry: the
+bokmål name of a law written in nynorsk and the reverse, older names of renamed laws, and an
+abbreviation where the korttittel has none.
 
     .venv/bin/python scripts/build_law_names.py [../shared/data/lover]
 
@@ -38,10 +39,16 @@ COMMON_NAMES = [
     ("nav-lova", "Nav-loven"),
     ("navloven", "Nav-loven"),
     ("sosialtjenestelova", "Sosialtjenesteloven"),
+    ("sosialtenestelova", "Sosialtjenesteloven"),
     ("kommunelova", "Kommuneloven"),
     ("plan- og bygningslova", "Plan- og bygningsloven"),
     ("forvaltningslova", "Forvaltningsloven"),
     ("husleigelova", "Husleieloven"),
+]
+# Abbreviations in common use for laws whose korttittel gives none ("Nav-loven"; Nav's own circulars
+# write "navl. § 14 a").
+COMMON_ABBREVIATIONS = [
+    ("navl", "Nav-loven"),
 ]
 
 
@@ -68,6 +75,8 @@ def rows(folder: Path) -> list[tuple[str, str, str]]:
                 found.setdefault((inner, name), "Lovdata tittel")
     for alias, name in COMMON_NAMES:
         found.setdefault((alias, name), "sokbase: bokmål/nynorsk or former name")
+    for alias, name in COMMON_ABBREVIATIONS:
+        found.setdefault((alias, name), "sokbase: abbreviation in common use")
     return sorted((alias, name, source) for (alias, name), source in found.items())
 
 

@@ -9,6 +9,7 @@ BUSTOTTELOVA = "lov-2012-08-24-64.md"
 FORVALTNINGSLOVEN = "lov-1967-02-10.md"
 SOSIALTJENESTELOVEN = "lov-2009-12-18-131.md"
 GRUNNLOVEN = "lov-1814-05-17.md"
+NAV_LOVEN = "lov-2006-06-16-20.md"
 
 
 @pytest.fixture(scope="module")
@@ -80,6 +81,18 @@ def test_a_reference_as_written_in_letters_lists_only_that_paragraph(laws, query
     reference: over a hundred passages came back, led by others that cite the paragraph."""
     hits = laws.search(query).hits
     assert hits and {(hit.source, _paragraph(hit)) for hit in hits} == {(source, heading)}, query
+
+
+@pytest.mark.parametrize("query, source, paragraph", [
+    ("navl § 14 a", NAV_LOVEN, "14a"),
+    ("navl. § 14 a", NAV_LOVEN, "14a"),
+    ("sosialtenestelova § 27", SOSIALTJENESTELOVEN, "27"),
+])
+def test_a_name_from_the_lists_of_common_names_finds_its_paragraph(laws, query, source, paragraph):
+    """Names Lovdata's data does not carry (scripts/build_law_names.py): Nav-loven has no abbreviation in
+    its short title, sosialtjenesteloven no nynorsk name."""
+    hits = laws.search(query).hits
+    assert hits and {(hit.source, paragraph_of(hit.heading)) for hit in hits} == {(source, paragraph)}, query
 
 
 @pytest.mark.parametrize("query, source", [
