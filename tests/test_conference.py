@@ -1,4 +1,6 @@
-from sokbase.conference import conference_name, detect_conference
+import pytest
+
+from sokbase.conference import conference_name, detect_conference, names_event
 from sokbase.models import Block, Conference, Document
 
 
@@ -57,3 +59,36 @@ def test_sidecar_conference_wins():
     document = doc("Program", "12. mars 2019")
     document.conference = given
     assert detect_conference(document) is given
+
+
+@pytest.mark.parametrize("title", [
+    "Erfaringskonferansen om områdesatsinger 2024",
+    "Boligsosial konferanse",
+    "Fagsamling for bostøttekontorene",
+    "Nettverkssamling i Husbankens storbynettverk",
+    "Samling om områdeløft",
+    "KS-konferansen 2024",
+    "Seminar om bostedsløshet",
+    "Webinar: bolig for velferd",
+    "Nasjonale kunnskapsmøter",
+    "Konferanseprogram 2024",
+])
+def test_an_event_word_of_its_own_or_ending_a_compound_names_an_event(title):
+    assert names_event(title)
+
+
+@pytest.mark.parametrize("title", [
+    "Rapport: Innsamling av levekårsdata i Drammen 2023",
+    "Lov om linjekonferanser m.v. [linjekonferanseloven]",
+    "Lov om endringer i aksjelovgivningen mv. (åpenhet om eierskap og deltakelse på generalforsamlingen)",
+    "Lovsamling for forvaltningen",
+    "Samlingsregjeringen tiltrer",
+    "Kunstsamlingen i Bodø",
+])
+def test_a_collection_an_assembly_or_an_event_word_inside_another_word_is_no_event(title):
+    assert not names_event(title)
+
+
+def test_a_report_on_collecting_data_is_no_conference():
+    report = doc("Rapport: Innsamling av levekårsdata i Drammen 2023", "Innsamlingen ble gjort våren 2023.")
+    assert detect_conference(report) is None

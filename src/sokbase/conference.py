@@ -10,11 +10,31 @@ import re
 
 from .models import Conference, Document
 
-EVENT_WORDS = re.compile(
-    r"(konferanse|kunnskapsmøte|seminar|fagdag|fagsamling|nettverkssamling|webinar|"
-    r"samling|dialogmøte|verksted|befaring|årsmøte|frokostmøte|workshop|konferense)",
-    re.IGNORECASE,
+# An event word counts only as the head of its word: standing alone or ending a compound, with
+# an inflection ("Erfaringskonferansen", "seminarene") or a document about the event after it
+# ("konferanseprogram"). As the first part of another word it names something else
+# ("samlingsregjering", "linjekonferanseloven"). What comes before the head decides the rest:
+# - "samling" mostly names a collection once compounded ("innsamling", "generalforsamling",
+#   "lovsamling", "kunstsamling"), so as a compound head it is an event only after a modifier that
+#   makes it a gathering ("fagsamling", "nettverkssamling");
+# - the other event words name an event whatever precedes them, except after a modifier that makes
+#   them something else ("linjekonferanse": a cartel of shipping lines; "bilverksted": a garage).
+_EVENT_HEADS = (
+    "konferanse|konferense|kunnskapsmøte|dialogmøte|årsmøte|frokostmøte|seminar|webinar|workshop|"
+    "fagdag|verksted|befaring|samling"
 )
+_EVENT_WORD = re.compile(
+    rf"(?P<modifier>\w*?)(?P<head>{_EVENT_HEADS})"
+    r"(?:en|et|er|ene|ne|n|r|t|s)?"  # konferansen, seminaret, samlinger, møtene, workshops
+    r"(?:s?(?:program|rapport|referat|dokumentasjon)\w*)?"
+)
+_GATHERING_MODIFIERS = frozenset({
+    "fag", "nettverk", "nettverks", "leder", "region", "regions", "kurs", "dag", "oppstart", "oppstarts",
+    "høst", "vår",
+})
+_NON_EVENT_MODIFIERS = ("linje", "bil")
+_WORD = re.compile(r"[^\W\d_]+")  # hyphens and digits part words: "KS-konferansen", "2024-samling"
+
 MONTHS = {
     name: number
     for number, names in enumerate(
@@ -50,7 +70,7 @@ PROGRAMME_LINE_WORDS = 10
 def detect_conference(document: Document) -> Conference | None:
     if document.conference is not None:
         return document.conference
-    if not EVENT_WORDS.search(document.title):
+    if not names_event(document.title):
         return None
     head = [block.text for block in document.blocks[:HEAD_BLOCKS]]
     name = conference_name(document.title)
@@ -61,12 +81,27 @@ def detect_conference(document: Document) -> Conference | None:
     return Conference(name=name, year=year, date=date, venue=venue or _venue_from_sentences(head))
 
 
+def names_event(text: str) -> bool:
+    """Whether a word of `text` names a conference, seminar, gathering or the like."""
+    return any(_is_event_word(word.lower()) for word in _WORD.findall(text))
+
+
+def _is_event_word(word: str) -> bool:
+    match = _EVENT_WORD.fullmatch(word)
+    if match is None:
+        return False
+    modifier = match.group("modifier")
+    if match.group("head") == "samling":
+        return not modifier or modifier in _GATHERING_MODIFIERS
+    return not modifier.endswith(_NON_EVENT_MODIFIERS)
+
+
 def conference_name(title: str) -> str:
     """The part of the title that names the event: 'Erfaringskonferansen om områdesatsinger 2024 –
     verksteder og befaringer' → 'Erfaringskonferansen om områdesatsinger 2024'."""
     segments = [s.strip() for s in re.split(r"\s+[–—-]\s+|\.\s+|:\s+", title) if s.strip()]
     for segment in segments:
-        if EVENT_WORDS.search(segment) and len(segment.split()) >= 3:
+        if names_event(segment) and len(segment.split()) >= 3:
             return segment
     return title.strip()
 
