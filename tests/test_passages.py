@@ -100,3 +100,14 @@ def test_every_paragraph_of_a_law_carries_its_heading_and_chapter():
     chapter_notes = [p.heading for p in passages if not p.heading.startswith("§")]
     assert chapter_notes == ["Kapittel III. (Oppheva)", "Kapittel IV. (Oppheva)"]
     assert not any("tittel:" in p.text or p.text.startswith("---") for p in passages)
+
+
+# Lovdata, NLOD 2.0: see fixtures/lover-bare-tittel/LICENSE
+TITLE_ONLY_LAW = Path(__file__).parent / "fixtures" / "lover-bare-tittel" / "lov-2025-06-20-42.md"
+
+
+def test_a_law_of_only_its_title_and_empty_parts_is_one_passage_holding_its_title():
+    law = extract_file(TITLE_ONLY_LAW, TITLE_ONLY_LAW.parent)
+    passages = split_passages(law)
+    assert [(p.text, p.heading, p.section) for p in passages] == [(law.title, None, None)]
+    assert law.title.startswith("Lov om endringar i krisesenterlova")

@@ -18,6 +18,8 @@ from sokbase.locking import EXIT_BUSY, IndexLock
 from sokbase.models import doc_id_for
 
 ANIMALS = {"a.txt": "ekorn", "b.txt": "elg", "c.txt": "gaupe", "d.txt": "jerv"}
+# Lovdata, NLOD 2.0: see fixtures/lover-bare-tittel/LICENSE. Its text is its title and two empty parts.
+TITLE_ONLY_LAW = Path(__file__).parent / "fixtures" / "lover-bare-tittel" / "lov-2025-06-20-42.md"
 
 
 def note(animal: str) -> str:
@@ -76,7 +78,8 @@ def test_incremental_run_reflects_added_changed_renamed_deleted_and_broken_files
     parsed = []
     report = sokbase.build_index(corpus, index_dir, progress=lambda path, failure: parsed.append(path.name))
 
-    assert (report.added, report.updated, report.renamed, report.removed, report.unchanged) == (2, 1, 1, 1, 1)
+    # Each file counted once: the broken new file as failed, not also as added.
+    assert (report.added, report.updated, report.renamed, report.removed, report.unchanged) == (1, 1, 1, 1, 1)
     assert sorted(parsed) == ["b.txt", "e.txt", "skadet.pdf"]  # the moved file is not read again
     assert [f.source for f in report.failures] == ["skadet.pdf"] and report.exit_code == 3
     assert sources(index_dir, "oter") == {"e.txt"}
@@ -278,3 +281,58 @@ def test_removing_files_leaves_no_empty_segments_behind(tmp_path):
     reader = whoosh_index.open_dir(str(storage.current_generation(index_dir))).reader()
     assert [leaf.doc_count_all() for leaf, _ in reader.leaf_readers()] == [40]
     assert sources(index_dir, "rådyr") == set() and len(sources(index_dir, "elg")) == 40
+
+
+def corpus_with_title_only_law(folder: Path) -> Path:
+    write_corpus(folder, {"a.txt": "ekorn"})
+    shutil.copy2(TITLE_ONLY_LAW, folder / TITLE_ONLY_LAW.name)
+    return folder
+
+
+def test_a_law_of_only_its_title_is_found_by_it_and_the_next_run_is_clean(tmp_path):
+    corpus = corpus_with_title_only_law(tmp_path / "corpus")
+    index_dir = tmp_path / "index"
+    first = run("index", corpus, "--index", index_dir)
+    assert first.exit_code == 0, first.output
+    assert "2 nye, 0 endret, 0 flyttet, 0 fjernet, 0 uendret, 0 feilet" in first.output
+    title = ("Lov om endringar i krisesenterlova (tydeleggjering av det kommunale ansvaret og grunnlag for "
+             "behandling av personopplysningar m.m.)")
+    with sokbase.open_index(index_dir) as index:
+        hits = index.search(title).hits
+    assert [(hit.source, hit.title, hit.text) for hit in hits] == [(TITLE_ONLY_LAW.name, title, title)]
+
+    second = run("index", corpus, "--index", index_dir)
+    assert second.exit_code == 0, second.output
+    assert "Kunne ikke lese" not in second.output
+    assert "0 fjernet, 2 uendret, 0 feilet" in second.output and "Ingen endringer" in second.output
+
+
+def test_a_file_with_no_text_is_reported_on_every_run_and_counted_once(tmp_path):
+    corpus = corpus_with_title_only_law(tmp_path / "corpus")
+    (corpus / "tom-side.html").write_text("<html><head></head><body><main> </main></body></html>", encoding="utf-8")
+    age(corpus / "tom-side.html")
+    index_dir = tmp_path / "index"
+    for counts in ("2 nye, 0 endret, 0 flyttet, 0 fjernet, 0 uendret, 1 feilet",
+                   "0 nye, 0 endret, 0 flyttet, 0 fjernet, 2 uendret, 1 feilet"):
+        result = run("index", corpus, "--index", index_dir)
+        assert result.exit_code == 3
+        assert "Kunne ikke lese tom-side.html: ingen tekst funnet" in result.output
+        assert counts in result.output
+
+
+def test_files_read_by_an_older_sokbase_are_read_again_once(tmp_path):
+    corpus = write_corpus(tmp_path / "corpus", ANIMALS)
+    index_dir = tmp_path / "index"
+    sokbase.build_index(corpus, index_dir)
+    catalog = storage.current_generation(index_dir) / storage.CATALOG
+    data = json.loads(catalog.read_text(encoding="utf-8"))
+    for entry in data["files"]:
+        del entry["extraction"]  # as the catalog of an index from before EXTRACTION_VERSION
+    catalog.write_text(json.dumps(data), encoding="utf-8")
+
+    parsed = []
+    again = sokbase.build_index(corpus, index_dir, progress=lambda path, failure: parsed.append(path.name))
+    third = sokbase.build_index(corpus, index_dir, progress=lambda path, failure: parsed.append(path.name))
+    assert sorted(parsed) == sorted(ANIMALS) and again.exit_code == 0
+    assert "4 uendrede filer ble lest på nytt fordi denne versjonen av sokbase leser filer annerledes." in again.notices
+    assert third.mode == "unchanged" and sources(index_dir, "gaupe") == {"c.txt"}

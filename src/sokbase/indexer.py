@@ -39,6 +39,12 @@ logger = logging.getLogger(__name__)
 Progress = Callable[[Path, Failure | None], None]
 # An mtime this close to the scan may still change within the same tick: hash that file next time.
 _FRESH_NS = 2_000_000_000
+# What reading a file makes of it (extract/, metadata.py, passages.py). When that changes but the
+# index's FORMAT need not, bump this: files read by an older version are read again on the next run,
+# while searches keep using the index as it is (a FORMAT change would refuse them until then).
+# 1: event words count only as words of their own (conference.py); documents of headings alone are
+#    indexed by their title instead of failing (passages.py).
+EXTRACTION_VERSION = 1
 
 
 class IndexWriteError(SokbaseError):
@@ -86,6 +92,7 @@ class _Plan:
     reaccess: list[FileRecord] = field(default_factory=list)  # unchanged files whose access rule changed
     refused: list[Failure] = field(default_factory=list)  # files whose access rule cannot be read
     restat: bool = False  # only sizes/mtimes changed: a new catalog saves hashing next time
+    outdated: int = 0  # unchanged files read again because an older EXTRACTION_VERSION read them
 
     def is_empty(self) -> bool:
         return not (self.parse or self.moved or self.deleted or self.reaccess or self.restat)
@@ -152,7 +159,10 @@ def _plan_and_write(corpus: Path, files: list[Path], store: IndexStore, full: bo
     live = store.live(full)
     report.notices += live.notices
     plan = _plan(files, corpus, live.catalog, on_parse=workers.start)
-    _count(plan, live.catalog, report)
+    _count(plan, report)
+    if plan.outdated:
+        report.notices.append(f"{plan.outdated} uendrede filer ble lest på nytt fordi denne versjonen av sokbase "
+                              "leser filer annerledes.")
     if live.generation and plan.is_empty():
         report.mode = "unchanged"
         _finish_report(report, plan.kept, live.generation)
@@ -163,6 +173,7 @@ def _plan_and_write(corpus: Path, files: list[Path], store: IndexStore, full: bo
     writer = store.writer(live)
     try:
         records = _write(writer, plan, corpus, limits, workers, report, progress)
+        _count_parsed(plan, live.catalog, report)
         _finish_report(report, records, None)
         if report.documents == 0:
             writer.abort()
@@ -185,6 +196,7 @@ def _plan(files: list[Path], corpus: Path, previous: dict[str, FileRecord], on_p
     for path in files:
         record = _scan(path, corpus, now)
         old = previous.get(record.source)
+        current = old is not None and old.extraction == EXTRACTION_VERSION
         try:
             access = _access(path, record, old, rules)
         except AccessRuleError as error:  # never indexed open to all: left out until the rule is fixed
@@ -193,22 +205,23 @@ def _plan(files: list[Path], corpus: Path, previous: dict[str, FileRecord], on_p
                 plan.deleted.append(old)
             continue
         record.access, record.access_rule = list(access.groups), access.rule
-        same_stat = old and (old.size, old.mtime_ns, old.sidecar) == (record.size, record.mtime_ns, record.sidecar)
+        same_stat = current and (old.size, old.mtime_ns, old.sidecar) == (record.size, record.mtime_ns, record.sidecar)
         if same_stat and old.mtime_ns >= 0:
             plan.kept.append(_with_access(old, record, plan))
             continue
         record.fingerprint = _fingerprint(path)
-        if old and old.fingerprint == record.fingerprint:
+        if current and old.fingerprint == record.fingerprint:
             kept = replace(old, size=record.size, mtime_ns=record.mtime_ns, sidecar=record.sidecar)
             plan.kept.append(_with_access(kept, record, plan))
             plan.restat = plan.restat or not same_stat
         else:
+            plan.outdated += bool(old and old.fingerprint == record.fingerprint)
             candidates.append((path, record))
             on_parse(len(candidates))  # most likely files to parse (else moved ones): workers load meanwhile
     refused = {failure.source for failure in plan.refused}
     present = {record.source for _, record in candidates} | {record.source for record in plan.kept} | refused
     gone = [old for source, old in previous.items() if source not in present]
-    movable = {old.fingerprint: old for old in gone if old.doc_id}
+    movable = {old.fingerprint: old for old in gone if old.doc_id and old.extraction == EXTRACTION_VERSION}
     for path, record in candidates:
         twin = movable.pop(record.fingerprint, None)
         if twin:
@@ -248,16 +261,23 @@ def _with_access(kept: FileRecord, record: FileRecord, plan: _Plan) -> FileRecor
     return updated
 
 
-def _count(plan: _Plan, previous: dict[str, FileRecord], report: IndexReport) -> None:
-    report.added = sum(1 for _, record in plan.parse if record.source not in previous)
-    report.updated = len(plan.parse) - report.added
+def _count(plan: _Plan, report: IndexReport) -> None:
+    """Count each file once: a file that failed is counted as failed, not also as unchanged."""
     report.renamed = len(plan.moved)
     replaced = {r.source for _, r in plan.parse} | {failure.source for failure in plan.refused}
     report.removed = sum(1 for old in plan.deleted if old.source not in replaced)
-    report.unchanged = len(plan.kept)
+    report.unchanged = sum(1 for record in plan.kept if not record.failure)
     report.access_changed = len(plan.reaccess)
     report.failures += [Failure(record.source, record.failure) for record in plan.kept if record.failure]
     report.failures += plan.refused
+
+
+def _count_parsed(plan: _Plan, previous: dict[str, FileRecord], report: IndexReport) -> None:
+    """New and changed files, once they are read: those that failed are counted as failed only."""
+    failed = {failure.source for failure in report.failures}
+    read = [record for _, record in plan.parse if record.source not in failed]
+    report.added = sum(1 for record in read if record.source not in previous)
+    report.updated = len(read) - report.added
 
 
 def _scan(path: Path, corpus: Path, now: int) -> FileRecord:
@@ -265,12 +285,12 @@ def _scan(path: Path, corpus: Path, now: int) -> FileRecord:
     try:
         stat = path.stat()
     except OSError:
-        return FileRecord(source=source, fingerprint="", size=-1, mtime_ns=-1)
+        return FileRecord(source=source, fingerprint="", size=-1, mtime_ns=-1, extraction=EXTRACTION_VERSION)
     meta = sidecar_path(path)
     sidecar = (meta.stat().st_size, meta.stat().st_mtime_ns) if meta.is_file() else None
     fresh = now - max(stat.st_mtime_ns, sidecar[1] if sidecar else 0) < _FRESH_NS
     return FileRecord(source=source, fingerprint="", size=stat.st_size, mtime_ns=-1 if fresh else stat.st_mtime_ns,
-                      sidecar=sidecar)
+                      sidecar=sidecar, extraction=EXTRACTION_VERSION)
 
 
 def _fingerprint(path: Path) -> str:

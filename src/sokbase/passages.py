@@ -47,7 +47,7 @@ def count_words(text: str) -> int:
 
 
 def split_passages(document: Document) -> list[Passage]:
-    drafts = _pack(_sections(document.blocks, document.title))
+    drafts = _pack(_sections(document.blocks, document.title)) or _title_only(document)
     return [
         Passage(
             passage_id=passage_id_for(document.doc_id, position),
@@ -61,6 +61,18 @@ def split_passages(document: Document) -> list[Passage]:
         )
         for position, draft in enumerate(drafts)
     ]
+
+
+def _title_only(document: Document) -> list[_Draft]:
+    """A document of headings alone (a law that only amends: its title and empty parts "I", "II")
+    is still a document: one passage holding its title, so that a search for its name finds it.
+    A document with no text at all never gets here (extract.extract_file refuses it)."""
+    headings = [block for block in document.blocks if block.kind == "heading" and block.text.strip()]
+    if not headings:
+        return []
+    draft = _Draft(_Place(), headings[0].page)
+    draft.add(document.title, headings[0].page)
+    return [draft]
 
 
 def _sections(blocks: list[Block], title: str) -> list[tuple[_Place, list[Block]]]:

@@ -66,6 +66,7 @@ class FileRecord:
     failure: str | None = None
     access: list[str] = field(default_factory=lambda: ["*"])  # the groups that may read it (access.py)
     access_rule: str | None = None  # the file the rule came from, relative to the corpus; None: no rule
+    extraction: int = 0  # the indexer's EXTRACTION_VERSION the file was read with; 0: read before it existed
 
 
 @dataclass
