@@ -43,7 +43,8 @@ _FRESH_NS = 2_000_000_000
 # index's FORMAT need not, bump this: files read by an older version are read again on the next run,
 # while searches keep using the index as it is (a FORMAT change would refuse them until then).
 # 1: event words count only as words of their own (conference.py); documents of headings alone are
-#    indexed by their title instead of failing (passages.py).
+#    indexed by their title instead of failing (passages.py); a law links to Lovdata by its refid
+#    (extract/front_matter.py).
 EXTRACTION_VERSION = 1
 
 
