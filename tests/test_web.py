@@ -382,3 +382,19 @@ def test_a_bad_filter_keeps_the_query_in_the_search_box(client):
     soup = page(response)
     assert soup.select_one("input[name=q]")["value"] == "barnefamilier"
     assert "Kjenner ikke kommunen «Narnia»" in soup.get_text()
+
+
+def test_a_law_links_to_lovdata_and_credits_it_where_its_text_is_shown(whoosh_law_index):
+    """NLOD 2.0 asks for Lovdata's credit wherever its texts are shown; a caseworker cites the law on Lovdata."""
+    from conftest import LAWS
+
+    client = create_app({"SOKBASE_INDEX": str(whoosh_law_index), "SOKBASE_CORPUS": str(LAWS)}).test_client()
+    hit = page(client.get("/?q=husleieloven+§+9-2")).select_one("li article")
+    assert "Inneholder data under NLOD 2.0 tilgjengeliggjort av Lovdata" in hit.select_one("p.source").get_text()
+    assert hit.find("a", string="Kilde på nett")["href"] == "https://lovdata.no/lov/1999-03-26-17"
+    document = page(client.get(hit.find("a", string="Vis i dokumentet")["href"])).get_text()
+    assert "Lisens" in document and "tilgjengeliggjort av Lovdata" in document
+
+
+def test_documents_not_from_lovdata_carry_no_lovdata_credit(client):
+    assert "Lovdata" not in page(client.get("/?q=levekår")).get_text()

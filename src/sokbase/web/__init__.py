@@ -19,7 +19,7 @@ from ..engines.location import location_of, redacted
 from ..errors import (IndexMissingError, IndexOutdatedError, IndexUnavailableError, PassageNotFoundError, QueryError,
                       SokbaseError)
 from . import accesslog, auth
-from .markup import marked, norwegian_number, web_address
+from .markup import lovdata_credit, marked, norwegian_number, web_address
 from .shared import SharedIndex
 from .views import bp
 
@@ -67,6 +67,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.jinja_env.filters["conference"] = render.format_conference
     app.jinja_env.filters["date"] = render.norwegian_date
     app.jinja_env.filters["web_address"] = web_address
+    app.jinja_env.filters["lovdata_credit"] = lovdata_credit
     if app.config["SOKBASE_ACCESS_LOG"]:
         accesslog.setup(app, Path(app.config["SOKBASE_ACCESS_LOG"]))  # first: its clock starts before sign-in checks
     auth.setup(app)

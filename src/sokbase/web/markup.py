@@ -31,3 +31,13 @@ def web_address(url: str | None) -> str | None:
     if url and url.lower().startswith(("https://", "http://")):
         return url
     return None
+
+
+LOVDATA_CREDIT = "Inneholder data under NLOD 2.0 tilgjengeliggjort av Lovdata"
+
+
+def lovdata_credit(url: str | None) -> str | None:
+    """The credit NLOD 2.0 asks for wherever Lovdata's texts are shown, for a document from Lovdata."""
+    from ..extract.front_matter import LOVDATA
+
+    return LOVDATA_CREDIT if url and url.startswith(LOVDATA) else None
