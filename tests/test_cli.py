@@ -150,6 +150,14 @@ def test_the_passage_id_of_the_examples_is_in_the_shipped_corpus(corpus_index):
     assert "2735ec50d0b8-6" in run("show", "--help").output
 
 
+def test_show_labels_the_hit_and_the_passages_around_it_in_plain_text(corpus_index):
+    """Piped to a file, dimming is gone: the labels still tell the hit from its neighbours."""
+    output = run("show", "2735ec50d0b8-6", "--index", corpus_index).output
+    before, hit, after = output.index("— Før: 5. Oppvekst og utdanning —"), output.index("— Treffet —"), output.index("— Etter —")
+    assert before < hit < after
+    assert "Barn i byen" in output[hit:after] and "Målet med prosjektet" in output[after:]
+
+
 def test_stats_counts_documents_by_type_in_plain_norwegian(corpus_index):
     assert "(4 nettsider, 1 PDF)" in run("stats", "--index", corpus_index).output
 

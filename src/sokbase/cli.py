@@ -390,11 +390,12 @@ def show(passage_id, index_dir, context, as_json) -> None:
     for line in render.hit_header(hit):
         click.echo(line.strip())
     click.echo(f"Kilde:      {hit.source}" + (f" ({hit.url})" if hit.url else ""))
-    for passage in found.before:
-        click.echo("\n" + click.style(passage.text, dim=True))
-    click.echo("\n" + _bold(hit.text))
-    for passage in found.after:
-        click.echo("\n" + click.style(passage.text, dim=True))
+    # Labelled, not only dimmed: piped to a file or a pager, the hit must still stand out.
+    for label, passages in (("Før", found.before), ("Treffet", [hit]), ("Etter", found.after)):
+        for passage in passages:
+            heading = f": {passage.heading}" if passage.heading and passage.heading != hit.heading else ""
+            text = _bold(passage.text) if passage is hit else click.style(passage.text, dim=True)
+            click.echo(f"\n— {label}{heading} —\n{text}")
 
 
 @cli.command()
