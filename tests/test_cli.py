@@ -265,6 +265,15 @@ def test_csv_output_opens_in_norwegian_excel(corpus_index):
     assert any("Bergen" in row["kommuner"] for row in rows)
 
 
+def test_csv_of_a_batch_keeps_a_row_for_a_query_without_hits_and_says_what_hits_lack(corpus_index, tmp_path):
+    queries = tmp_path / "sok.txt"
+    queries.write_text("piggsvin\nFrivilligbørs piggsvin\n", encoding="utf-8")
+    result = run("search", "--queries", queries, "--index", corpus_index, "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(result.output.removeprefix("\ufeff")), delimiter=";"))
+    assert rows[0] == {**{column: "" for column in rows[0]}, "søk": "piggsvin"}
+    assert rows[1]["søk"] == "Frivilligbørs piggsvin" and rows[1]["mangler"] == "piggsvin"
+
+
 def test_show_prints_the_passage_in_context(corpus_index):
     hit = search_json(corpus_index, "Frivilligbørs")["hits"][0]
     result = run("show", hit["passage_id"], "--index", corpus_index)

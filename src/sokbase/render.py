@@ -23,7 +23,7 @@ def as_json(results: Results, lines: bool = False) -> str:
 # headings, and a byte order mark so that æøå are read as UTF-8. Scripts should read --json.
 CSV_COLUMNS = [
     "søk", "rangering", "poeng", "avsnitt_id", "tittel", "konferanse", "konferansedato", "konferansested",
-    "kommuner", "side", "overskrift", "utdrag", "kilde", "lenke", "ocr",
+    "kommuner", "side", "overskrift", "utdrag", "kilde", "lenke", "ocr", "mangler",
 ]
 OCR_MARKER = "tekst fra OCR"  # beside a hit whose text was read from a scanned page, and may hold misreadings
 CSV_SEPARATOR = ";"
@@ -42,6 +42,8 @@ def as_csv(all_results: list[Results]) -> str:
     writer = csv.writer(buffer, delimiter=CSV_SEPARATOR, lineterminator="\n")  # stdout on Windows adds the \r
     writer.writerow(CSV_COLUMNS)
     for results in all_results:
+        if not results.hits:  # a query of a batch that found nothing still has its row
+            writer.writerow([_cell(results.query)] + [""] * (len(CSV_COLUMNS) - 1))
         for hit in results.hits:
             conference = hit.conference
             writer.writerow([_cell(value) for value in [
@@ -49,6 +51,7 @@ def as_csv(all_results: list[Results]) -> str:
                 conference.name if conference else "", (conference.date or "") if conference else "",
                 (conference.venue or "") if conference else "", format_municipalities(hit.municipalities),
                 hit.page or "", hit.heading or "", hit.snippet, hit.source, hit.url or "", "ja" if hit.ocr else "",
+                ", ".join(hit.missing_words),
             ]])
     return buffer.getvalue()
 
