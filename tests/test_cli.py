@@ -389,6 +389,12 @@ def test_a_pasted_paragraph_is_searched_by_its_rarest_words_and_finds_itself(cor
     assert "det ble søkt etter de 32 sjeldneste av dem" in data["notice"]
 
 
+def test_a_compound_no_passage_writes_is_suggested_as_its_two_words(corpus_index):
+    data = search_json(corpus_index, "barnefamiliebolig")
+    assert data["total"] == 0 and data["suggestions"] == ["barnefamilie bolig"]
+    assert search_json(corpus_index, "barnefamilie bolig")["hits"]
+
+
 def test_did_you_mean_leaves_operators_and_filters_as_typed(corpus_index):
     assert search_json(corpus_index, "barnefamiler kommune:Bergen")["suggestions"] == ["barnefamilier kommune:Bergen"]
     assert search_json(corpus_index, "-Oslo barnefamiler")["suggestions"] == ["-Oslo barnefamilier"]

@@ -124,19 +124,25 @@ def apart(word: str, stem: Callable[[str], str], known: Callable[[str], bool]) -
     """A compound typed as one word, cut where both sides are words the index holds: barnehageplass →
     (barnehag, plass), so that it finds "plass i barnehagen". The index is the dictionary here, so a
     search needs no lexicon; the most balanced cut wins, as in Splitter."""
-    word = word.lower()
-    if len(word) < MIN_COMPOUND or not word.isalpha():
+    found = apart_as_written(word, stem, known)
+    return (stem(found[0].lower()), stem(found[1].lower())) if found else None
+
+
+def apart_as_written(word: str, stem: Callable[[str], str], known: Callable[[str], bool]) -> tuple[str, str] | None:
+    """`apart`'s cut as the word was typed, without its linking -s-: depositumsgaranti → (depositum, garanti)."""
+    lower = word.lower()
+    if len(lower) < MIN_COMPOUND or not lower.isalpha():
         return None
     best, best_rank = None, 0
-    for cut in range(MIN_APART_PART, len(word) - MIN_APART_PART + 1):
-        rank = min(cut, len(word) - cut)
+    for cut in range(MIN_APART_PART, len(lower) - MIN_APART_PART + 1):
+        rank = min(cut, len(lower) - cut)
         if rank <= best_rank:
             continue
-        head = stem(word[cut:])
-        if not known(head):
+        if not known(stem(lower[cut:])):
             continue
-        for modifier in (word[:cut], word[: cut - 1] if word[cut - 1] in LINKS and cut > MIN_APART_PART else None):
+        for end in (cut, cut - 1 if lower[cut - 1] in LINKS and cut > MIN_APART_PART else None):
+            modifier = lower[:end] if end else None
             if modifier and modifier not in NOT_MODIFIERS and known(stem(modifier)):
-                best, best_rank = (stem(modifier), head), rank
+                best, best_rank = (word[:end], word[cut:]), rank
                 break
     return best

@@ -28,17 +28,32 @@ def suggest(engine, analyzer, query: str) -> list[str]:
         edits = _edits(word)
         if not edits:
             continue
+        written_apart = _apart(engine, analyzer, word)
         # Place names are indexed whole, other words as stems: look near both forms of the word.
         candidates = [found for form in dict.fromkeys([terms[0], word.lower()])
                       for found in engine.near_words(form, edits, NEAR_WORDS) if _held(engine, found)]
         surface = _surface_form(engine, analyzer, candidates[0]) if candidates else None
         if surface and surface.lower() != word.lower():
             corrections[word] = surface if word[:1].isupper() else surface.lower()
+        elif written_apart:  # depositumsgaranti: no passage writes it, but its parts are there
+            corrections[word] = written_apart
     if not corrections:
         return []
     kept = KEPT.findall(query)
     parts = [WORD.sub(lambda match: corrections.get(match.group(0), match.group(0)), part) for part in free]
     return ["".join(part + (kept[i] if i < len(kept) else "") for i, part in enumerate(parts))]
+
+
+def _apart(engine, analyzer, word: str) -> str | None:
+    """The word as two words the index holds, when it is a compound no passage writes."""
+    from .compounds import apart_as_written
+
+    def stem(part: str) -> str:
+        terms = [token.text for token in analyzer(part, mode="query")]
+        return terms[0] if terms else part
+
+    found = apart_as_written(word, stem, lambda term: _held(engine, term))
+    return " ".join(found) if found else None
 
 
 def _held(engine, term: str) -> bool:
