@@ -28,14 +28,13 @@ def suggest(engine, analyzer, query: str) -> list[str]:
         edits = _edits(word)
         if not edits:
             continue
-        written_apart = _apart(engine, analyzer, word)
         # Place names are indexed whole, other words as stems: look near both forms of the word.
         candidates = [found for form in dict.fromkeys([terms[0], word.lower()])
                       for found in engine.near_words(form, edits, NEAR_WORDS) if _held(engine, found)]
         surface = _surface_form(engine, analyzer, candidates[0]) if candidates else None
         if surface and surface.lower() != word.lower():
             corrections[word] = surface if word[:1].isupper() else surface.lower()
-        elif written_apart:  # depositumsgaranti: no passage writes it, but its parts are there
+        elif written_apart := _apart(engine, analyzer, word):  # depositumsgaranti: its parts are there
             corrections[word] = written_apart
     if not corrections:
         return []
