@@ -124,13 +124,21 @@ def apart(word: str, stem: Callable[[str], str], known: Callable[[str], bool]) -
     """A compound typed as one word, cut where both sides are words the index holds: barnehageplass →
     (barnehag, plass), so that it finds "plass i barnehagen". The index is the dictionary here, so a
     search needs no lexicon; the most balanced cut wins, as in Splitter."""
-    found = apart_as_written(word, stem, known)
-    return (stem(found[0].lower()), stem(found[1].lower())) if found else None
+    lower = word.lower()
+    found = _cut(lower, stem, known)
+    return (stem(lower[: found[0]]), stem(lower[found[1] :])) if found else None
 
 
 def apart_as_written(word: str, stem: Callable[[str], str], known: Callable[[str], bool]) -> tuple[str, str] | None:
-    """`apart`'s cut as the word was typed, without its linking -s-: depositumsgaranti → (depositum, garanti)."""
+    """`apart`'s two words as typed: depositumsgaranti → (depositums, garanti)."""
     lower = word.lower()
+    found = _cut(lower, stem, known)
+    shown = word if len(word) == len(lower) else lower  # a letter whose lower case is longer shifts the cut
+    return (shown[: found[0]], shown[found[1] :]) if found else None
+
+
+def _cut(lower: str, stem: Callable[[str], str], known: Callable[[str], bool]) -> tuple[int, int] | None:
+    """Where the modifier ends and the head begins (they differ by a linking letter), or None."""
     if len(lower) < MIN_COMPOUND or not lower.isalpha():
         return None
     best, best_rank = None, 0
@@ -143,6 +151,6 @@ def apart_as_written(word: str, stem: Callable[[str], str], known: Callable[[str
         for end in (cut, cut - 1 if lower[cut - 1] in LINKS and cut > MIN_APART_PART else None):
             modifier = lower[:end] if end else None
             if modifier and modifier not in NOT_MODIFIERS and known(stem(modifier)):
-                best, best_rank = (word[:end], word[cut:]), rank
+                best, best_rank = (end, cut), rank
                 break
     return best
