@@ -1,5 +1,6 @@
 import logging
 import random
+import re
 from pathlib import Path
 
 import pytest
@@ -432,6 +433,18 @@ def test_only_a_lovdata_reference_becomes_a_lovdata_address(tmp_path):
     assert note.url is None
     own = markdown(tmp_path, '---\nrefid: "lov/1999-03-26-17"\nurl: "https://example.no/husleie"\n---\n\nTekst.\n', "l.md")
     assert own.url == "https://example.no/husleie"  # a url the file gives wins
+
+
+def test_a_laws_amendment_notes_in_italics_are_notes_kept_with_their_paragraph():
+    from sokbase.passages import split_passages
+
+    law = extract_file(LAWS / FILM_ACT, LAWS)
+    notes = [block.text for block in law.blocks if block.kind == "note"]
+    # "Endra med lov 6 jan 1995 nr. 3 …", "Oppheva med …", "Føyd til …", and a footnote "1 Frå 1 jan 1988 …"
+    assert len(notes) == 18 and all(re.search(r"\b(19|20)\d\d\b", note) for note in notes)
+    passages = split_passages(law)
+    assert not any(re.match(r"(Endra|Endret) (ved|med) lov", p.text) for p in passages if p.heading == passages[1].heading)
+    assert all(any(note in p.text for p in passages) for note in notes)
 
 
 def test_a_law_shows_no_front_matter_and_keeps_its_heading_levels():

@@ -45,7 +45,9 @@ _FRESH_NS = 2_000_000_000
 # 1: event words count only as words of their own (conference.py); documents of headings alone are
 #    indexed by their title instead of failing (passages.py); a law links to Lovdata by its refid
 #    (extract/front_matter.py).
-EXTRACTION_VERSION = 1
+# 2: a Markdown paragraph wholly in italics is a note kept in the passage before it (a law's "Endret ved
+#    lov …" was a hit of its own).
+EXTRACTION_VERSION = 2
 
 
 class IndexWriteError(SokbaseError):

@@ -8,7 +8,7 @@ import hashlib
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
-BlockKind = Literal["heading", "paragraph", "bullet"]
+BlockKind = Literal["heading", "paragraph", "bullet", "note"]  # note: a remark on what precedes it (a law's amendments)
 DocType = Literal["pdf", "html", "text", "docx", "odt"]
 
 

@@ -112,8 +112,10 @@ def _pack(sections: list[tuple[_Place, list[Block]]]) -> list[_Draft]:
         for block in body:
             for piece in _pieces(block):
                 current = section_drafts[-1]
-                # Text read by OCR stays apart from typed text, so that only it is marked as such.
-                if current.lines and (current.words + count_words(piece) > _budget(current) or current.ocr != block.ocr):
+                # A note stays with what it remarks on ("Endret ved lov …" is no hit of its own), up to
+                # a passage's most; text read by OCR stays apart from typed text, so that only it is marked.
+                room = MAX_WORDS if block.kind == "note" else _budget(current)
+                if current.lines and (current.words + count_words(piece) > room or current.ocr != block.ocr):
                     current = _Draft(place, None)
                     section_drafts.append(current)
                 current.add(piece, block.page, block.ocr)

@@ -17,6 +17,7 @@ _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 _MD_EMPHASIS = re.compile(r"\*\*|__")
 # *italic* or _italic_ within one paragraph; not a bullet's "* ", not "5*3" or snake_case.
 _MD_ITALIC = re.compile(r"(?<![\w*])([*_])(?![\s*_])((?:(?!\n\n).)+?)(?<![\s*_])\1(?![\w*])", re.DOTALL)
+_WHOLE_ITALIC = re.compile(r"([*_])(?![\s*_])[^*_]+(?<![\s*_])\1")
 TITLE_MAX_CHARS = 150
 
 
@@ -36,14 +37,26 @@ def _extract(data: bytes, source: str, markdown: bool) -> Document:
     # Before normalising: that strips each line's indentation, which YAML reads as structure.
     facts, text = split_front_matter(text, source) if markdown else ({}, text)
     text = normalize(text)
-    if markdown:
-        text = _MD_ITALIC.sub(r"\2", _MD_EMPHASIS.sub("", _MD_LINK.sub(r"\1", text)))
     groups = _PARAGRAPH_BREAK.split(text)
-    blocks = [block for group in groups for block in _group_blocks(group, markdown)]
-    if "title" not in facts and blocks and blocks[0].kind == "paragraph" and _is_title_line(groups[0]):
+    blocks = [block for group in groups for block in _markdown_blocks(group, markdown)]
+    if "title" not in facts and blocks and blocks[0].kind == "paragraph" and _is_title_line(_plain(groups[0], markdown)):
         blocks[0] = Block(blocks[0].text, "heading", level=1)
     title = facts.pop("title", None) or _own_title(blocks, text) or PurePosixPath(source).stem
     return Document(source=source, doc_type="text", title=title, blocks=blocks, **facts)
+
+
+def _markdown_blocks(group: str, markdown: bool) -> list[Block]:
+    """A group's blocks without Markdown's marks; a paragraph wholly in italics is a note on what
+    precedes it, as Lovdata sets its amendments ("*Endret ved lov 16 jan 2009 nr. 6 …*")."""
+    if not markdown:
+        return _group_blocks(group, markdown)
+    note = bool(_WHOLE_ITALIC.fullmatch(group.strip()))
+    blocks = _group_blocks(_plain(group, markdown), markdown)
+    return [Block(b.text, "note") if note and b.kind == "paragraph" else b for b in blocks]
+
+
+def _plain(group: str, markdown: bool) -> str:
+    return _MD_ITALIC.sub(r"\2", _MD_EMPHASIS.sub("", _MD_LINK.sub(r"\1", group))) if markdown else group
 
 
 def _group_blocks(group: str, markdown: bool) -> list[Block]:
