@@ -90,7 +90,7 @@ def units(tree: qt.Node, expand: Callable[[qt.Prefix | qt.Pattern, int], list[st
             words = expand(node, qt.MAX_EXPANSIONS)
             if not words:
                 continue
-            surface = node.prefix + "*" if isinstance(node, qt.Prefix) else node.pattern
+            [surface] = _surfaces(node)
             unit = Unit((node.field, words[0]), tuple((((node.field, word),), 1.0) for word in words), surface)
         else:
             continue
@@ -107,14 +107,7 @@ def alternatives_only(tree: qt.Node) -> frozenset[str]:
         if isinstance(node, qt.Not):
             return
         if in_or:
-            if isinstance(node, qt.Word):
-                found.add(node.surface)
-            elif isinstance(node, qt.Phrase):
-                found.update(node.words)
-            elif isinstance(node, qt.Prefix):
-                found.add(node.prefix + "*")
-            elif isinstance(node, qt.Pattern):
-                found.add(node.pattern)
+            found.update(_surfaces(node))
         if isinstance(node, qt.Filter):
             visit(node.query, in_or)
             return
@@ -123,6 +116,20 @@ def alternatives_only(tree: qt.Node) -> frozenset[str]:
 
     visit(tree, False)
     return frozenset(found)
+
+
+def _surfaces(node: qt.Node) -> tuple[str, ...]:
+    """How the units of `node` are named (Unit.surface): a word as typed, each word of a phrase, a
+    wildcard as typed; nothing for other nodes."""
+    if isinstance(node, qt.Word):
+        return (node.surface,)
+    if isinstance(node, qt.Phrase):
+        return node.words
+    if isinstance(node, qt.Prefix):
+        return (node.prefix + "*",)
+    if isinstance(node, qt.Pattern):
+        return (node.pattern,)
+    return ()
 
 
 def is_question(text: str, words: list[Unit]) -> bool:

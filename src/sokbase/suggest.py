@@ -9,18 +9,16 @@ import re
 
 from . import querytree as qt
 
-WORD = re.compile(r"\w+")
-# What no correction touches: an operator ("Oslo AND Bergen" is not «Oslo andre Bergen») and a field
-# with its value (kommune:"Nordre Follo" names a kommune, not a typo of Norge).
-KEPT = re.compile(r'(?<!\S)[-+]?[^\W\d]\w*:(?:"[^"]*"|\S+)|(?<!\S)(?:AND|OR|NOT|ANDNOT|OG|ELLER|IKKE)(?!\S)')
+# A word, or what no correction touches: an operator ("Oslo AND Bergen" is not «Oslo andre Bergen»)
+# and a field with its value (kommune:"Nordre Follo" names a kommune, not a typo of Norge).
+TOKEN = re.compile(r'(?P<kept>(?<!\S)[-+]?[^\W\d]\w*:(?:"[^"]*"|\S+)|(?<!\S)(?:AND|OR|NOT|ANDNOT|OG|ELLER|IKKE)(?!\S))|\w+')
 FIELD = qt.CONTENT
 NEAR_WORDS = 5  # words looked at per form: the nearest may be held only by passages the reader may not see
 
 
 def suggest(engine, analyzer, query: str) -> list[str]:
     corrections = {}
-    free = KEPT.split(query)  # the parts between kept spans, which alone are corrected
-    for word in dict.fromkeys(word for part in free for word in WORD.findall(part)):
+    for word in dict.fromkeys(match[0] for match in TOKEN.finditer(query) if not match["kept"]):
         terms = [token.text for token in analyzer(word, mode="query")]
         # A word found as itself, a compound part, without æøå or as a body's other name is no typo.
         if not terms or any(_held(engine, term) for term in terms):
@@ -38,9 +36,7 @@ def suggest(engine, analyzer, query: str) -> list[str]:
             corrections[word] = written_apart
     if not corrections:
         return []
-    kept = KEPT.findall(query)
-    parts = [WORD.sub(lambda match: corrections.get(match.group(0), match.group(0)), part) for part in free]
-    return ["".join(part + (kept[i] if i < len(kept) else "") for i, part in enumerate(parts))]
+    return [TOKEN.sub(lambda match: match[0] if match["kept"] else corrections.get(match[0], match[0]), query)]
 
 
 def _apart(engine, analyzer, word: str) -> str | None:

@@ -38,37 +38,33 @@ def _extract(data: bytes, source: str, markdown: bool) -> Document:
     facts, text = split_front_matter(text, source) if markdown else ({}, text)
     text = normalize(text)
     groups = _PARAGRAPH_BREAK.split(text)
-    blocks = [block for group in groups for block in _markdown_blocks(group, markdown)]
-    if "title" not in facts and blocks and blocks[0].kind == "paragraph" and _is_title_line(_plain(groups[0], markdown)):
+    shown = [_without_marks(group) for group in groups] if markdown else groups
+    # A Markdown paragraph wholly in italics is a note on what precedes it, as Lovdata sets a
+    # paragraph's amendments ("*Endret ved lov 16 jan 2009 nr. 6 …*").
+    blocks = [block for group, plain in zip(groups, shown)
+              for block in _group_blocks(plain, markdown, note=markdown and bool(_WHOLE_ITALIC.fullmatch(group.strip())))]
+    if "title" not in facts and blocks and blocks[0].kind == "paragraph" and _is_title_line(shown[0]):
         blocks[0] = Block(blocks[0].text, "heading", level=1)
-    title = facts.pop("title", None) or _own_title(blocks, text) or PurePosixPath(source).stem
+    title = facts.pop("title", None) or _own_title(blocks, "\n\n".join(shown)) or PurePosixPath(source).stem
     return Document(source=source, doc_type="text", title=title, blocks=blocks, **facts)
 
 
-def _markdown_blocks(group: str, markdown: bool) -> list[Block]:
-    """A group's blocks without Markdown's marks; a paragraph wholly in italics is a note on what
-    precedes it, as Lovdata sets its amendments ("*Endret ved lov 16 jan 2009 nr. 6 …*")."""
-    if not markdown:
-        return _group_blocks(group, markdown)
-    note = bool(_WHOLE_ITALIC.fullmatch(group.strip()))
-    blocks = _group_blocks(_plain(group, markdown), markdown)
-    return [Block(b.text, "note") if note and b.kind == "paragraph" else b for b in blocks]
+def _without_marks(group: str) -> str:
+    return _MD_ITALIC.sub(r"\2", _MD_EMPHASIS.sub("", _MD_LINK.sub(r"\1", group)))
 
 
-def _plain(group: str, markdown: bool) -> str:
-    return _MD_ITALIC.sub(r"\2", _MD_EMPHASIS.sub("", _MD_LINK.sub(r"\1", group))) if markdown else group
-
-
-def _group_blocks(group: str, markdown: bool) -> list[Block]:
-    """The blocks of one blank-line-separated group: a bullet runs on over its wrapped lines."""
+def _group_blocks(group: str, markdown: bool, note: bool = False) -> list[Block]:
+    """The blocks of one blank-line-separated group: a bullet runs on over its wrapped lines; in a
+    `note`, what would be paragraphs are notes."""
+    paragraph = "note" if note else "paragraph"
     blocks: list[Block] = []
-    kind, lines = "paragraph", []
+    kind, lines = paragraph, []
     for line in group.split("\n"):
         heading = _MD_HEADING.match(line) if markdown else None
         bullet = _BULLET.match(line)
         if (heading or bullet) and lines:
             blocks.append(Block(join_lines(lines), kind))
-            kind, lines = "paragraph", []
+            kind, lines = paragraph, []
         if heading:
             blocks.append(Block(normalize(heading[2]), "heading", level=len(heading[1])))
         elif bullet:
