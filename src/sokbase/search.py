@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import compounds, ranking, storage
+from . import compounds, ranking, storage, synonyms
 from . import querytree as qt
 from .access import reader_values
 from .analysis import PART, analysis_options, stemmer
@@ -198,8 +198,13 @@ class SearchIndex:
 
     def _parse(self, query: str) -> ParsedQuery:
         parsed = self._shortened(self._parser.parse(query, _LazyNames(self._law_names)))
-        if parsed.tree is None or self._options is None or not self._options.compounds:
+        if parsed.tree is None or self._options is None:
             return parsed
+        if self._options.compounds:
+            parsed = self._with_compounds_apart(parsed)
+        return dataclasses.replace(parsed, tree=synonyms.thesaurus(self._options).widen(parsed.tree))
+
+    def _with_compounds_apart(self, parsed: ParsedQuery) -> ParsedQuery:
         stem = stemmer(self._options)
         # Every term the splits may ask about, in one look-up (one statement for a database engine).
         surfaces = {node.surface for node in qt.positive(parsed.tree)
