@@ -398,3 +398,18 @@ def test_a_law_links_to_lovdata_and_credits_it_where_its_text_is_shown(whoosh_la
 
 def test_documents_not_from_lovdata_carry_no_lovdata_credit(client):
     assert "Lovdata" not in page(client.get("/?q=levekår")).get_text()
+
+
+def test_a_filter_without_words_is_shown_and_kept_for_the_search(client):
+    """A link such as /?kommune=4601 (Bergen) opens the search page with the filter in view and in the form."""
+    soup = page(client.get("/", query_string={"kommune": "4601"}))
+    assert "Skriv ett eller flere ord" in soup.select_one("section.intro").get_text()
+    remove = soup.select_one("ul.active-filters a")
+    assert "Kommune: Bergen" in remove.get_text() and "kommune" not in remove["href"]
+    assert soup.select_one("form.search input[name=kommune]")["value"] == "4601"
+    assert not page(client.get("/")).select_one("ul.active-filters")
+
+
+def test_no_hits_under_a_filter_offers_the_search_without_it(client):
+    soup = page(client.get("/", query_string={"q": "barnefamilier", "kommune": "5501"}))
+    assert soup.find("a", string="Søk uten filtrene")["href"] == "/?q=barnefamilier"
