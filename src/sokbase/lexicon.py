@@ -84,10 +84,17 @@ class Stemmer:
         if word.endswith("s") and word[:-1] in self._keep and len(word) > 4:  # Bergens, Rådes
             return word[:-1]
         stem = self._snowball(word)
-        if self.mode == "sokbase" and stem.endswith("itet"):
-            # Snowball cuts -et from kvalitet but leaves it when it cuts -en from kvaliteten
-            stem = stem[:-2]
+        if self.mode == "sokbase":
+            if stem.endswith("itet"):
+                # Snowball cuts -et from kvalitet but leaves it when it cuts -en from kvaliteten
+                stem = stem[:-2]
+            elif stem.endswith("er") and word.endswith(_AFTER_ER) and stem not in self._keep:
+                # Snowball cuts utleier to utlei but utleieren and utleiere only to utleier
+                stem = self._snowball(stem)
         return stem
+
+
+_AFTER_ER = ("eren", "erens", "ere", "eres")
 
 
 # A nynorsk compound needs no entry of its own: omsorgsbustad is omsorgs + bustad → omsorgsbolig.
