@@ -292,6 +292,18 @@ def test_stats_counts_documents_passages_conferences_municipalities(corpus_index
     assert "Trondheim (5001)" in data["municipalities"]
 
 
+def test_stats_lists_the_most_written_about_kommuner_and_counts_the_rest(corpus_index, monkeypatch):
+    import sokbase.cli
+
+    counts = json.loads(run("stats", "--index", corpus_index, "--json").output)["municipalities"]
+    assert len(counts) > 3
+    monkeypatch.setattr(sokbase.cli, "STATS_MUNICIPALITIES", 3)
+    listed = re.findall(r"^  - (.+): (\d+) avsnitt$", run("stats", "--index", corpus_index).output, re.M)
+    most = sorted(counts.values(), reverse=True)[:3]
+    assert [int(count) for _, count in listed] == most and all(counts[name] == int(n) for name, n in listed)
+    assert f"… og {len(counts) - 3} til (alle med --json)" in run("stats", "--index", corpus_index).output
+
+
 def test_missing_index_is_a_clear_error(tmp_path):
     result = run("search", "områdeløft", "--index", tmp_path / "ingen")
     assert result.exit_code == 1

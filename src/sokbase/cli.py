@@ -155,6 +155,7 @@ def _write_json(path: Path, data: dict) -> None:
 
 
 PROGRESS_LINES_FROM = 100  # files; fewer are read too quickly to need progress lines
+STATS_MUNICIPALITIES = 20  # listed by `stats`, the most written about first
 
 
 class _IndexProgress:
@@ -422,8 +423,12 @@ def stats(index_dir, as_json) -> None:
     for name in manifest.conferences:
         click.echo(f"  - {name}")
     click.echo(f"Kommuner:    {len(manifest.municipalities)}")
-    for name, count in manifest.municipalities.items():
+    # All the laws name 353 kommuner: the list a caseworker reads is the most written about.
+    most = sorted(manifest.municipalities.items(), key=lambda item: -item[1])
+    for name, count in most[:STATS_MUNICIPALITIES]:
         click.echo(f"  - {name}: {count} avsnitt")
+    if len(most) > STATS_MUNICIPALITIES:
+        click.echo(f"  … og {len(most) - STATS_MUNICIPALITIES} til (alle med --json)")
     if set(manifest.access) - {"*"}:  # who may read what on the web page (docs/access.md)
         click.echo("Tilgang på søkesiden:")
         for group, count in manifest.access.items():
