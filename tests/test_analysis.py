@@ -167,8 +167,9 @@ def test_er_nouns_keep_their_forms_together():
 
 def test_agent_nouns_in_er_keep_their_forms_together():
     # The law writes "utleieren", the caseworker types "utleier"; Snowball cut them to utleier and utlei.
-    for forms in (["utleier", "utleieren", "utleiere", "utleiers", "utleierens"], ["søker", "søkeren", "søkere"]):
+    for forms in (["utleier", "utleieren", "utleiers", "utleierens"], ["søker", "søkeren"]):
         assert len({tuple(analyze(form)) for form in forms}) == 1, forms
+    assert analyze("tidligere") != analyze("tid"), "a comparative is no plural of an -er noun"
     assert analyze("sommeren") == analyze("sommer") != analyze("somm")
     snowball = norwegian_analyzer(PRESETS["snowball (ES norwegian)"])
     assert analyze("utleier", snowball) != analyze("utleieren", snowball)

@@ -89,12 +89,13 @@ class Stemmer:
                 # Snowball cuts -et from kvalitet but leaves it when it cuts -en from kvaliteten
                 stem = stem[:-2]
             elif stem.endswith("er") and word.endswith(_AFTER_ER) and stem not in self._keep:
-                # Snowball cuts utleier to utlei but utleieren and utleiere only to utleier
+                # Snowball cuts utleier to utlei but utleieren only to utleier. Not -ere: tidligere and
+                # videre are comparatives, and would become tid and vid.
                 stem = self._snowball(stem)
         return stem
 
 
-_AFTER_ER = ("eren", "erens", "ere", "eres")
+_AFTER_ER = ("eren", "erens")
 
 
 # A nynorsk compound needs no entry of its own: omsorgsbustad is omsorgs + bustad → omsorgsbolig.
