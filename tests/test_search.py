@@ -315,3 +315,24 @@ def test_a_nul_or_control_character_in_a_query_or_an_id_is_no_error(index):
     with pytest.raises(sokbase.errors.PassageNotFoundError):
         index.passage("2735ec50d0b8-6\x00")
     assert index.document("2735ec50d0b8\x00") is None
+
+
+def test_a_quotation_nobody_wrote_is_searched_as_its_words_and_says_so(index):
+    """Quotation marks in a question are often a quotation remembered, not a phrase operator."""
+    quoted = index.search("Hva sa de om «bostabilitet for barnefamilier i kommunen»?")
+    words = index.search("Hva sa de om bostabilitet for barnefamilier i kommunen?")
+    assert quoted.total > 0 and [h.passage_id for h in quoted.hits] == [h.passage_id for h in words.hits]
+    assert "anførselstegn" in quoted.notice
+
+
+def test_a_phrase_that_is_written_stays_a_phrase(index):
+    results = index.search("Hva er «sosial bærekraft»?")
+    assert results.total > 0 and results.notice is None
+    assert all("sosial bærekraft" in hit.text.lower() or "sosial bærekraft" in (hit.heading or "").lower()
+               for hit in results.hits)
+
+
+def test_a_phrase_beside_other_operators_is_kept_as_typed(index):
+    """With IKKE the query is syntax the user chose; nothing found is the answer."""
+    results = index.search('"sosial bærekraft i Sandvika" IKKE NAV')
+    assert results.total == 0 and results.notice is None

@@ -46,6 +46,7 @@ _SYNTAX = re.compile(r"[()\[\]{}^~+]|(?<!\S)-|(?<=\s)(?:AND|OR|NOT|ANDNOT|OG|ELL
 # Word and phones type «» or “” for Norwegian, so a phrase pasted from a letter arrives in them.
 _PHRASE_QUOTES = str.maketrans({"«": '"', "»": '"', "“": '"', "”": '"', "„": '"'})
 
+QUOTES_NOTICE = "Ingen avsnitt har ordene i anførselstegn slik de står i søket; det ble søkt etter ordene hver for seg."
 PLAIN_WORDS_NOTICE = "Søket kunne ikke leses som søkesyntaks ({reason}); det ble søkt etter ordene i det."
 
 
@@ -307,6 +308,15 @@ def _walk(node: wq.Query):
     yield node
     for child in node.children():
         yield from _walk(child)
+
+
+def without_quotes(text: str) -> str | None:
+    """The query with its quotation marks taken away, when they are its only operator; else None."""
+    text = normalize(text or "").translate(_PHRASE_QUOTES)
+    if '"' not in text:
+        return None
+    rest = re.sub(r'(?<=\w)"(?=\w)', " ", text).replace('"', "")  # «tale»? ends in "tale?", a question
+    return None if _has_operators(rest) else rest
 
 
 def _has_operators(text: str) -> bool:

@@ -27,7 +27,7 @@ from .errors import PassageNotFoundError, QueryError
 from .models import Conference, Hit, Municipality, Passage, Results
 from .municipalities import Gazetteer
 from .lawrefs import LawDocument, LawMention, LawNames
-from .query import ParsedQuery, QueryParser, with_compounds_apart
+from .query import QUOTES_NOTICE, ParsedQuery, QueryParser, with_compounds_apart, without_quotes
 from .schema import HIGHLIGHTED_FIELDS
 from .scoring import idf
 from .snippets import Highlighter, TermMatcher, make_snippet
@@ -197,6 +197,17 @@ class SearchIndex:
         cache[key] = value
 
     def _parse(self, query: str) -> ParsedQuery:
+        """The query as the rules read it. Quotation marks in a sentence are often a quotation, not
+        an exact-phrase operator: where they are the query's only operator and nothing matches it as
+        typed, its words are searched instead, and the user is told."""
+        parsed = self._read(query)
+        unquoted = without_quotes(query) if parsed.has_operators and parsed.tree is not None else None
+        if unquoted is None or self.engine.count(_plan(parsed).counted, 1)[0] > 0:
+            return parsed
+        words = self._read(unquoted)
+        return dataclasses.replace(words, notice=f"{words.notice} {QUOTES_NOTICE}" if words.notice else QUOTES_NOTICE)
+
+    def _read(self, query: str) -> ParsedQuery:
         parsed = self._shortened(self._parser.parse(query, _LazyNames(self._law_names)))
         if parsed.tree is None or self._options is None:
             return parsed
