@@ -170,6 +170,7 @@ def test_agent_nouns_in_er_keep_their_forms_together():
     for forms in (["utleier", "utleieren", "utleiers", "utleierens"], ["søker", "søkeren"]):
         assert len({tuple(analyze(form)) for form in forms}) == 1, forms
     assert analyze("tidligere") != analyze("tid"), "a comparative is no plural of an -er noun"
+    assert analyze("karrieren") == analyze("karriere") and analyze("premieren") != analyze("premie")
     assert analyze("sommeren") == analyze("sommer") != analyze("somm")
     snowball = norwegian_analyzer(PRESETS["snowball (ES norwegian)"])
     assert analyze("utleier", snowball) != analyze("utleieren", snowball)

@@ -88,14 +88,17 @@ class Stemmer:
             if stem.endswith("itet"):
                 # Snowball cuts -et from kvalitet but leaves it when it cuts -en from kvaliteten
                 stem = stem[:-2]
-            elif stem.endswith("er") and word.endswith(_AFTER_ER) and stem not in self._keep:
+            elif stem.endswith("er") and word.endswith(_AFTER_ER) and not _IERE_NOUN.search(word) \
+                    and stem not in self._keep:
                 # Snowball cuts utleier to utlei but utleieren only to utleier. Not -ere: tidligere and
-                # videre are comparatives, and would become tid and vid.
+                # videre are comparatives, and would become tid and vid; and not the -iere nouns, whose
+                # karrieren is karriere's, not karri.
                 stem = self._snowball(stem)
         return stem
 
 
 _AFTER_ER = ("eren", "erens")
+_IERE_NOUN = re.compile(r"[^aeiouyæøå]ierens?$")  # karrieren, premieren; not utleieren
 
 
 # A nynorsk compound needs no entry of its own: omsorgsbustad is omsorgs + bustad → omsorgsbolig.
