@@ -322,7 +322,21 @@ def test_a_quotation_nobody_wrote_is_searched_as_its_words_and_says_so(index):
     quoted = index.search("Hva sa de om «bostabilitet for barnefamilier i kommunen»?")
     words = index.search("Hva sa de om bostabilitet for barnefamilier i kommunen?")
     assert quoted.total > 0 and [h.passage_id for h in quoted.hits] == [h.passage_id for h in words.hits]
-    assert "anførselstegn" in quoted.notice
+    assert quoted.notice == ("Ingen avsnitt har «bostabilitet for barnefamilier i kommunen» slik det står i "
+                             "anførselstegnene; det ble søkt etter ordene hver for seg.")
+
+
+def test_a_phrase_written_but_not_with_the_other_words_is_said_so(index):
+    results = index.search('"sosial bærekraft" Tromsø')
+    assert results.total > 0
+    assert results.notice.startswith("Ingen avsnitt har «sosial bærekraft» sammen med de andre ordene")
+
+
+@pytest.mark.parametrize("query", ['"sosial bærekraft i Sandvika" bydel*', '"sosial bærekraft i Sandvika" (Tromsø)',
+                                   '"Sandvika"'])
+def test_quotes_beside_other_syntax_or_around_one_word_are_kept_as_typed(index, query):
+    results = index.search(query)
+    assert results.total == 0 and results.notice is None
 
 
 def test_a_phrase_that_is_written_stays_a_phrase(index):

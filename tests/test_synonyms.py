@@ -35,6 +35,11 @@ def test_a_passage_found_through_a_synonym_is_not_said_to_lack_the_word(laws):
     assert found and all(hit.missing_words == () for hit in found)
 
 
+def test_a_word_in_quotation_marks_is_found_as_written(laws):
+    assert laws.search("leietaker").total > 0
+    assert laws.search('"leietaker"').total == 0, "husleieloven writes leier; quoted, leietaker is asked for as written"
+
+
 def test_the_word_as_typed_ranks_above_its_synonym(tmp_path, new_index):
     corpus = tmp_path / "corpus"
     corpus.mkdir()

@@ -46,7 +46,8 @@ _SYNTAX = re.compile(r"[()\[\]{}^~+]|(?<!\S)-|(?<=\s)(?:AND|OR|NOT|ANDNOT|OG|ELL
 # Word and phones type «» or “” for Norwegian, so a phrase pasted from a letter arrives in them.
 _PHRASE_QUOTES = str.maketrans({"«": '"', "»": '"', "“": '"', "”": '"', "„": '"'})
 
-QUOTES_NOTICE = "Ingen avsnitt har ordene i anførselstegn slik de står i søket; det ble søkt etter ordene hver for seg."
+QUOTES_UNWRITTEN = "Ingen avsnitt har «{quotation}» slik det står i anførselstegnene; det ble søkt etter ordene hver for seg."
+QUOTES_APART = "Ingen avsnitt har «{quotation}» sammen med de andre ordene; det ble søkt etter ordene hver for seg."
 PLAIN_WORDS_NOTICE = "Søket kunne ikke leses som søkesyntaks ({reason}); det ble søkt etter ordene i det."
 
 
@@ -310,13 +311,23 @@ def _walk(node: wq.Query):
         yield from _walk(child)
 
 
+def quotations(text: str) -> list[str]:
+    """What the query has in quotation marks, in the order typed."""
+    return [q.strip() for q in re.findall(r'"([^"]*)"', normalize(text or "").translate(_PHRASE_QUOTES)) if q.strip()]
+
+
 def without_quotes(text: str) -> str | None:
-    """The query with its quotation marks taken away, when they are its only operator; else None."""
+    """The query with its quotation marks taken away, when they are its only operator and it has
+    words to search apart; else None ("Groruddalen" alone asks for that word as written)."""
     text = normalize(text or "").translate(_PHRASE_QUOTES)
     if '"' not in text:
         return None
-    rest = re.sub(r'(?<=\w)"(?=\w)', " ", text).replace('"', "")  # «tale»? ends in "tale?", a question
-    return None if _has_operators(rest) else rest
+    # A mark between two letters parts two words ('boken"Store'); any other goes without a trace,
+    # so that a question's "?" after a closing mark stays on its word and is no wildcard.
+    rest = re.sub(r'(?<=\w)"(?=\w)', " ", text).replace('"', "")
+    if _has_operators(rest) or re.search(r"[*()\[\]{}^~]|\?(?=\w)", rest) or len(_WORD.findall(rest)) < 2:
+        return None
+    return rest
 
 
 def _has_operators(text: str) -> bool:

@@ -27,7 +27,7 @@ from .errors import PassageNotFoundError, QueryError
 from .models import Conference, Hit, Municipality, Passage, Results
 from .municipalities import Gazetteer
 from .lawrefs import LawDocument, LawMention, LawNames
-from .query import QUOTES_NOTICE, ParsedQuery, QueryParser, with_compounds_apart, without_quotes
+from .query import QUOTES_APART, QUOTES_UNWRITTEN, ParsedQuery, QueryParser, quotations, with_compounds_apart, without_quotes
 from .schema import HIGHLIGHTED_FIELDS
 from .scoring import idf
 from .snippets import Highlighter, TermMatcher, make_snippet
@@ -196,24 +196,41 @@ class SearchIndex:
             cache.clear()
         cache[key] = value
 
-    def _parse(self, query: str) -> ParsedQuery:
-        """The query as the rules read it. Quotation marks in a sentence are often a quotation, not
-        an exact-phrase operator: where they are the query's only operator and nothing matches it as
-        typed, its words are searched instead, and the user is told."""
-        parsed = self._read(query)
+    def _parse(self, query: str, condition: qt.Node | None = None) -> ParsedQuery:
+        """The query as the rules read it. Quotation marks in a sentence are often a quotation
+        remembered, not an exact-phrase operator: where they are the query's only operator and nothing
+        under the filters matches the query as typed, its words are searched instead, and the user is
+        told which quotation was not found, or that it was not found with the other words."""
+        parsed = self._interpret(query)
         unquoted = without_quotes(query) if parsed.has_operators and parsed.tree is not None else None
-        if unquoted is None or self.engine.count(_plan(parsed).counted, 1)[0] > 0:
+        if unquoted is None or self._matches(parsed, condition):
             return parsed
-        words = self._read(unquoted)
-        return dataclasses.replace(words, notice=f"{words.notice} {QUOTES_NOTICE}" if words.notice else QUOTES_NOTICE)
+        words = self._interpret(unquoted)
+        if not self._matches(words, condition):
+            return parsed
+        notice = self._quotes_notice(query, condition)
+        return dataclasses.replace(words, notice=f"{words.notice} {notice}" if words.notice else notice)
 
-    def _read(self, query: str) -> ParsedQuery:
+    def _matches(self, parsed: ParsedQuery, condition: qt.Node | None) -> bool:
+        return self.engine.count(_filtered(_plan(parsed).counted, condition), 1)[0] > 0
+
+    def _quotes_notice(self, query: str, condition: qt.Node | None) -> str:
+        quoted = quotations(query)
+        unwritten = [q for q in quoted if not self._matches(self._interpret(f'"{q}"'), condition)]
+        if unwritten:
+            return QUOTES_UNWRITTEN.format(quotation=_short_quote(unwritten[0]))
+        return QUOTES_APART.format(quotation=_short_quote(quoted[0]))
+
+    def _interpret(self, query: str) -> ParsedQuery:
+        """The query as typed: cut to its rarest words when very long, each compound also found with
+        its parts written apart, each word also through its synonyms (a quoted word as written only)."""
         parsed = self._shortened(self._parser.parse(query, _LazyNames(self._law_names)))
         if parsed.tree is None or self._options is None:
             return parsed
         if self._options.compounds:
             parsed = self._with_compounds_apart(parsed)
-        return dataclasses.replace(parsed, tree=synonyms.thesaurus(self._options).widen(parsed.tree))
+        exact = frozenset(q.lower() for q in quotations(query))
+        return dataclasses.replace(parsed, tree=synonyms.thesaurus(self._options).widen(parsed.tree, exact))
 
     def _with_compounds_apart(self, parsed: ParsedQuery) -> ParsedQuery:
         stem = stemmer(self._options)
@@ -367,7 +384,7 @@ class SearchIndex:
     def _pool(self, query: str, condition: qt.Node | None, wanted: int) -> _Pool:
         """The passages a reference points at, and the candidates the ranking rules order, with their
         features; `rest` are the engine's next candidates, for pages past the pool."""
-        parsed = self._parse(query)
+        parsed = self._parse(query, condition)
         plan, listed = self._planned(parsed, condition)
         words = ranking.units(parsed.tree, self.engine.expand) if parsed.tree is not None else []
         keys: list[int] = []
@@ -429,7 +446,7 @@ class SearchIndex:
         A group whose filter is set is counted without it, so its other values show what choosing them
         instead would give (the filters hold one value each)."""
         selected = dict(kommune=kommune, konferanse=konferanse, year=year, doc_type=doc_type)
-        parsed = self._parse(query)
+        parsed = self._parse(query, self._filters(**selected))
         matched: dict[tuple, list[int]] = {}
 
         def keys(group: str) -> list[int]:
@@ -628,6 +645,11 @@ def _plan(parsed: ParsedQuery, unreferenced: bool = False) -> _Plan:
         ranked = qt.Or(tuple(_without_parts(word) for word in tree.children))
         ranked, all_words, counted = ranked, tree, qt.Or((tree, ranked))
     return _Plan(referenced, ranked, all_words, _any([referenced, counted]), named)
+
+
+def _short_quote(text: str, limit: int = 50) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _notice(parsed: ParsedQuery, plan: _Plan, condition: qt.Node | None) -> str | None:

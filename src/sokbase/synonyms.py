@@ -1,5 +1,5 @@
 """Words that mean the same to a caseworker: the everyday word and the legal term (leietaker and
-leier, kastet ut and fravikelse), an office's former and current name (rådmann and kommunedirektør,
+leier, inhabil and ugild), an office's former and current name (rådmann and kommunedirektør,
 fylkesmannen and statsforvalteren).
 
 The groups are data (data/synonyms.txt), read through the index's own analyzer, so that a member
@@ -36,18 +36,19 @@ class Thesaurus:
         """The other members of every group that has `term` as a one-word member."""
         return self._others.get(term, [])
 
-    def widen(self, tree: qt.Node) -> qt.Node:
-        """Each plain word of `tree` also found through its group's other members."""
+    def widen(self, tree: qt.Node, exact: frozenset[str] = frozenset()) -> qt.Node:
+        """Each plain word of `tree` also found through its group's other members; not a word the
+        user put in quotation marks (`exact`, lower case), which asks for the word as written."""
         if isinstance(tree, qt.Word):
-            if tree.main.field != qt.CONTENT:
+            if tree.main.field != qt.CONTENT or tree.surface.lower() in exact:
                 return tree
             have = {(alt.text,) for alt in tree.alternatives if isinstance(alt, qt.Term)}
             added = tuple(_alternative(member) for member in self.others(tree.main.text) if member not in have)
             return qt.Word(tree.surface, tree.alternatives + added, tree.partial) if added else tree
         if isinstance(tree, (qt.And, qt.Or)):
-            return type(tree)(tuple(self.widen(child) for child in tree.children))
+            return type(tree)(tuple(self.widen(child, exact) for child in tree.children))
         if isinstance(tree, qt.Filter):
-            return qt.Filter(self.widen(tree.query), tree.condition)
+            return qt.Filter(self.widen(tree.query, exact), tree.condition)
         return tree
 
 
