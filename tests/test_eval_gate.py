@@ -35,7 +35,7 @@ def test_questions_are_searched_as_words():
 
 
 # Paragraph nDCG@10 per half, and law references (`pbl § 20-1`) found first.
-LAW_FLOORS = {"tune": 0.50, "heldout": 0.55}
+LAW_FLOORS = {"tune": 0.57, "heldout": 0.57}
 REFERENCE_FLOOR = 0.95
 
 
