@@ -413,3 +413,12 @@ def test_a_filter_without_words_is_shown_and_kept_for_the_search(client):
 def test_no_hits_under_a_filter_offers_the_search_without_it(client):
     soup = page(client.get("/", query_string={"q": "barnefamilier", "kommune": "5501"}))
     assert soup.find("a", string="Søk uten filtrene")["href"] == "/?q=barnefamilier"
+
+
+def test_the_start_page_counts_what_the_index_holds_and_claims_no_other_content(whoosh_law_index):
+    """An index of laws is no conference archive: the start page says what is there, not what sokbase ships."""
+    client = create_app({"SOKBASE_INDEX": str(whoosh_law_index)}).test_client()
+    intro = page(client.get("/")).select_one("section.intro").get_text(" ", strip=True)
+    with sokbase.open_index(whoosh_law_index) as index:
+        documents, passages = index.size()
+    assert f"Søket går i {documents} dokumenter" in intro and "Husbanken" not in intro
