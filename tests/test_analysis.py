@@ -176,6 +176,12 @@ def test_agent_nouns_in_er_keep_their_forms_together():
     assert analyze("utleier", snowball) != analyze("utleieren", snowball)
 
 
+def test_an_eviction_is_no_draft():
+    forms = ["utkastelse", "utkastelsen", "utkastelser", "tvangsutkastelsen"]
+    assert len({tuple(analyze(form))[:1] for form in forms[:3]}) == 1
+    assert analyze("utkastelse") != analyze("utkast") and analyze("tvangsutkastelsen") == analyze("tvangsutkastelse")
+
+
 def test_itet_nouns_keep_their_forms_together():
     forms = ["bostabilitet", "bostabiliteten", "bostabiliteter", "bostabilitetene", "bostabilitets"]
     assert len({tuple(analyze(form)) for form in forms}) == 1

@@ -23,7 +23,7 @@ from whoosh.analysis import Analyzer, CompositeAnalyzer, Filter, RegexTokenizer,
 
 from . import lexicon as lex
 
-ANALYZER_VERSION = 9  # 3: -itet nouns stemmed alike; 4: folded compound parts; 5: hvilket a stop word; 6: nynorsk from Norsk ordbank; 7: -eren and -ere forms of -er nouns as the noun; 8: -eren only; 9: not -ieren
+ANALYZER_VERSION = 10  # 3: -itet nouns stemmed alike; 4: folded compound parts; 5: hvilket a stop word; 6: nynorsk from Norsk ordbank; 7: -eren and -ere forms of -er nouns as the noun; 8: -eren only; 9: not -ieren; 10: utkastelse
 
 # Words plus digits; Unicode \w keeps æøå and accented letters in names (Rooth, Bjørge, Sámi).
 # A hyphen directly after a word and before a space is kept, to spot the elliptic "by- og områdeutvikling".

@@ -85,6 +85,9 @@ class Stemmer:
             return word[:-1]
         stem = self._snowball(word)
         if self.mode == "sokbase":
+            kept = _KEPT_WHOLE.search(word)
+            if kept:
+                return word[: kept.end(1)]
             if stem.endswith("itet"):
                 # Snowball cuts -et from kvalitet but leaves it when it cuts -en from kvaliteten
                 stem = stem[:-2]
@@ -97,6 +100,8 @@ class Stemmer:
         return stem
 
 
+# Nouns in -else that Snowball cuts to another word: utkastelse (eviction) to utkast (a draft).
+_KEPT_WHOLE = re.compile(r"(utkastels)(?:e|en|er|ene|es|ens|ers|enes)$")
 _AFTER_ER = ("eren", "erens")
 _IERE_NOUN = re.compile(r"[^aeiouyæøå]ierens?$")  # karrieren, premieren; not utleieren
 
