@@ -333,7 +333,7 @@ def test_a_phrase_written_but_not_with_the_other_words_is_said_so(index):
 
 
 @pytest.mark.parametrize("query", ['"sosial bærekraft i Sandvika" bydel*', '"sosial bærekraft i Sandvika" (Tromsø)',
-                                   '"Sandvika"'])
+                                   '"Sandvika"', 'Sandvika "" Tromsø'])
 def test_quotes_beside_other_syntax_or_around_one_word_are_kept_as_typed(index, query):
     results = index.search(query)
     assert results.total == 0 and results.notice is None

@@ -320,7 +320,7 @@ def without_quotes(text: str) -> str | None:
     """The query with its quotation marks taken away, when they are its only operator and it has
     words to search apart; else None ("Groruddalen" alone asks for that word as written)."""
     text = normalize(text or "").translate(_PHRASE_QUOTES)
-    if '"' not in text:
+    if not quotations(text):  # no quotes, or only empty ones: nothing quoted to be read otherwise
         return None
     # A mark between two letters parts two words ('boken"Store'); any other goes without a trace,
     # so that a question's "?" after a closing mark stays on its word and is no wildcard.
