@@ -23,6 +23,8 @@ Member = tuple[str, ...]
 
 
 class Thesaurus:
+    """The groups, looked up by the term of a one-word member: a query word is one term."""
+
     def __init__(self, groups: list[list[Member]]):
         self._others: dict[str, list[Member]] = {}
         for group in groups:
