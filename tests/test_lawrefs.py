@@ -232,3 +232,9 @@ def test_a_short_titles_bracketed_qualifier_may_be_left_out_where_a_laws_name_is
     assert names.find("lov om informasjon til pasienter") == []
     assert [m.doc_ids for m in names.find("husleieloven § 9-2")] == [("husll",)]
     assert [m.doc_ids for m in names.find("husleieloven (Svalbard) § 2")] == [("svalbard",)]
+
+
+def test_the_readmes_sample_question_finds_the_deposit_paragraph_and_lacks_no_filler_word(laws):
+    hits = laws.search("Hvor mye kan utleier kreve i depositum?", limit=5).hits
+    assert (hits[0].source, hits[0].heading) == (HUSLEIELOVEN, "§ 3-5. Depositum")
+    assert not any("mye" in hit.missing_words or "utleier" in hit.missing_words for hit in hits[:3])
