@@ -13,6 +13,9 @@ PROGRAMME_2024 = "husbanken/erfaringskonferansen-omradesatsinger-2024-program.pd
 POLICY_PAGE = "regjeringen/omradesatsinger.html"
 CONFERENCE_2020 = "regjeringen/erfaringskonferanse-om-omradesatsinger-2020.html"
 LAWS = ROOT / "tests" / "fixtures" / "lover"
+HUSLEIELOVEN = "lov-1999-03-26-17.md"
+FORVALTNINGSLOVEN = "lov-1967-02-10.md"
+SOSIALTJENESTELOVEN = "lov-2009-12-18-131.md"
 
 
 # The search tests run against every engine, as Django's backend suites do: a fixture that gives an
@@ -83,6 +86,13 @@ def law_index(request) -> Path | str:
     report = sokbase.build_index(LAWS, url, jobs=1)
     assert report.exit_code == 0, report.failures
     return url
+
+
+@pytest.fixture(scope="module")
+def laws(law_index):
+    """The law index open for searching, on each engine."""
+    with sokbase.open_index(law_index) as index:
+        yield index
 
 
 # PostgreSQL: one throwaway server per session (tests/pgserver.py), a fresh database per test.

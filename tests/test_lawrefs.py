@@ -1,21 +1,13 @@
 """Law references and law names, as a caseworker types them, over real laws (tests/fixtures/lover)."""
 import pytest
 
-import sokbase
 from sokbase.lawrefs import chapter_of, paragraph_of
 
-HUSLEIELOVEN = "lov-1999-03-26-17.md"
+from conftest import FORVALTNINGSLOVEN, HUSLEIELOVEN, SOSIALTJENESTELOVEN
+
 BUSTOTTELOVA = "lov-2012-08-24-64.md"
-FORVALTNINGSLOVEN = "lov-1967-02-10.md"
-SOSIALTJENESTELOVEN = "lov-2009-12-18-131.md"
 GRUNNLOVEN = "lov-1814-05-17.md"
 NAV_LOVEN = "lov-2006-06-16-20.md"
-
-
-@pytest.fixture(scope="module")
-def laws(law_index):
-    with sokbase.open_index(law_index) as index:
-        yield index
 
 
 @pytest.mark.parametrize("heading, paragraph", [

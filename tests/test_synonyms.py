@@ -6,15 +6,7 @@ from sokbase import querytree as qt
 from sokbase.analysis import AnalysisOptions
 from sokbase.synonyms import SYNONYM_WEIGHT, thesaurus
 
-HUSLEIELOVEN = "lov-1999-03-26-17.md"
-FORVALTNINGSLOVEN = "lov-1967-02-10.md"
-SOSIALTJENESTELOVEN = "lov-2009-12-18-131.md"
-
-
-@pytest.fixture(scope="module")
-def laws(law_index):
-    with sokbase.open_index(law_index) as index:
-        yield index
+from conftest import FORVALTNINGSLOVEN, HUSLEIELOVEN, SOSIALTJENESTELOVEN
 
 
 @pytest.mark.parametrize("query, source, heading", [

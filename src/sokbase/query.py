@@ -219,21 +219,19 @@ class QueryParser:
 def with_compounds_apart(tree: qt.Node, split) -> qt.Node:
     """Each compound word of `tree` also found with its parts written apart, counted less
     (compounds.apart); `split(surface)` gives the parts' terms or None."""
-    if isinstance(tree, qt.Word):
-        if tree.main.field != qt.CONTENT or any(isinstance(alt, qt.AllOf) for alt in tree.alternatives):
-            return tree
-        parts = split(tree.surface)
+
+    def widen(word: qt.Word) -> qt.Word:
+        if word.main.field != qt.CONTENT or any(isinstance(alt, qt.AllOf) for alt in word.alternatives):
+            return word
+        parts = split(word.surface)
         if not parts:
-            return tree
+            return word
         apart = qt.AllOf(tuple(qt.Term(qt.CONTENT, part) for part in parts), APART_WEIGHT)
         # Each part alone, as a word and as part of another compound (frist; hast- in Hastesaker).
         partial = tuple(qt.Term(qt.CONTENT, form, PART_ALONE_WEIGHT) for part in parts for form in (part, PART + part))
-        return qt.Word(tree.surface, tree.alternatives + (apart,), partial)
-    if isinstance(tree, (qt.And, qt.Or)):
-        return type(tree)(tuple(with_compounds_apart(child, split) for child in tree.children))
-    if isinstance(tree, qt.Filter):
-        return qt.Filter(with_compounds_apart(tree.query, split), tree.condition)
-    return tree
+        return qt.Word(word.surface, word.alternatives + (apart,), partial)
+
+    return qt.map_words(tree, widen)
 
 
 _NOT_NAMING = re.compile(r"(?:(?<!\S)(?:NOT|IKKE|ANDNOT)[\s(]+|:)$")
@@ -279,9 +277,7 @@ def _over_stop_words(node: wq.Query, text: str) -> wq.Query:
 
 
 def _check(text: str) -> str:
-    # As the indexed text was cleaned (NFC, no control or invisible characters): a NUL typed or pasted
-    # into a query cannot be in any passage, and PostgreSQL refuses it in a statement.
-    text = normalize(text or "").translate(_PHRASE_QUOTES)
+    text = _as_typed(text)
     if not text:
         raise QueryError("Skriv minst ett ord å søke etter.")
     if len(text) > MAX_QUERY_LENGTH:
@@ -311,15 +307,21 @@ def _walk(node: wq.Query):
         yield from _walk(child)
 
 
+def _as_typed(text: str | None) -> str:
+    # As the indexed text was cleaned (NFC, no control or invisible characters): a NUL typed or pasted
+    # into a query cannot be in any passage, and PostgreSQL refuses it in a statement.
+    return normalize(text or "").translate(_PHRASE_QUOTES)
+
+
 def quotations(text: str) -> list[str]:
     """What the query has in quotation marks, in the order typed."""
-    return [q.strip() for q in re.findall(r'"([^"]*)"', normalize(text or "").translate(_PHRASE_QUOTES)) if q.strip()]
+    return [q.strip() for q in re.findall(r'"([^"]*)"', _as_typed(text)) if q.strip()]
 
 
 def without_quotes(text: str) -> str | None:
     """The query with its quotation marks taken away, when they are its only operator and it has
     words to search apart; else None ("Groruddalen" alone asks for that word as written)."""
-    text = normalize(text or "").translate(_PHRASE_QUOTES)
+    text = _as_typed(text)
     if not quotations(text):  # no quotes, or only empty ones: nothing quoted to be read otherwise
         return None
     # A mark between two letters parts two words ('boken"Store'); any other goes without a trace,

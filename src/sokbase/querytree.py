@@ -11,7 +11,7 @@ and `heading` as written, `konferanse`, and the exact-match fields `kommune`, `d
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 CONTENT = "content"
@@ -160,3 +160,15 @@ def positive(node: Node) -> Iterator[Node]:
 def is_scored(node: Node) -> bool:
     """Whether a passage's match of `node` says anything about how well it answers (not a filter)."""
     return any(isinstance(item, (Word, Term, Phrase, Prefix, Pattern)) for item in positive(node))
+
+
+def map_words(node: Node, change: Callable[[Word], Word]) -> Node:
+    """`node` with `change` applied to each Word that asks for something (not under NOT, not in a
+    filter's condition): how a query's words are widened or narrowed after parsing."""
+    if isinstance(node, Word):
+        return change(node)
+    if isinstance(node, (And, Or)):
+        return type(node)(tuple(map_words(child, change) for child in node.children))
+    if isinstance(node, Filter):
+        return Filter(map_words(node.query, change), node.condition)
+    return node

@@ -208,8 +208,7 @@ class SearchIndex:
         words = self._interpret(unquoted)
         if not self._matches(words, condition):
             return parsed
-        notice = self._quotes_notice(query, condition)
-        return dataclasses.replace(words, notice=f"{words.notice} {notice}" if words.notice else notice)
+        return _with_notice(words, self._quotes_notice(query, condition))
 
     def _matches(self, parsed: ParsedQuery, condition: qt.Node | None) -> bool:
         return self.engine.count(_filtered(_plan(parsed).counted, condition), 1)[0] > 0
@@ -258,9 +257,8 @@ class SearchIndex:
             return (1 if found else 2, found, i)  # a word no passage holds tells nothing
 
         kept = sorted(sorted(range(len(words)), key=rarity)[:MAX_WORDS])
-        notice = f"Søket hadde {len(words)} ord; det ble søkt etter de {MAX_WORDS} sjeldneste av dem."
-        return dataclasses.replace(parsed, tree=qt.And(tuple(words[i] for i in kept)),
-                                   notice=f"{parsed.notice} {notice}" if parsed.notice else notice)
+        shortened = dataclasses.replace(parsed, tree=qt.And(tuple(words[i] for i in kept)))
+        return _with_notice(shortened, f"Søket hadde {len(words)} ord; det ble søkt etter de {MAX_WORDS} sjeldneste av dem.")
 
     def _split(self, surface: str, known: dict) -> tuple[str, str] | None:
         """A compound's parts, when the compound is rare enough that passages writing it apart matter:
@@ -647,6 +645,10 @@ def _plan(parsed: ParsedQuery, unreferenced: bool = False) -> _Plan:
     return _Plan(referenced, ranked, all_words, _any([referenced, counted]), named)
 
 
+def _with_notice(parsed: ParsedQuery, notice: str) -> ParsedQuery:
+    return dataclasses.replace(parsed, notice=f"{parsed.notice} {notice}" if parsed.notice else notice)
+
+
 def _short_quote(text: str, limit: int = 50) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -704,13 +706,7 @@ def _without_parts(node: qt.Node) -> qt.Node:
 
 
 def _without_partial(node: qt.Node) -> qt.Node:
-    if isinstance(node, qt.Word):
-        return qt.Word(node.surface, node.alternatives) if node.partial else node
-    if isinstance(node, (qt.And, qt.Or)):
-        return type(node)(tuple(_without_partial(child) for child in node.children))
-    if isinstance(node, qt.Filter):
-        return qt.Filter(_without_partial(node.query), node.condition)
-    return node
+    return qt.map_words(node, lambda word: qt.Word(word.surface, word.alternatives) if word.partial else word)
 
 
 def _filtered(query: qt.Node, condition: qt.Node | None) -> qt.Node:

@@ -41,17 +41,15 @@ class Thesaurus:
     def widen(self, tree: qt.Node, exact: frozenset[str] = frozenset()) -> qt.Node:
         """Each plain word of `tree` also found through its group's other members; not a word the
         user put in quotation marks (`exact`, lower case), which asks for the word as written."""
-        if isinstance(tree, qt.Word):
-            if tree.main.field != qt.CONTENT or tree.surface.lower() in exact:
-                return tree
-            have = {(alt.text,) for alt in tree.alternatives if isinstance(alt, qt.Term)}
-            added = tuple(_alternative(member) for member in self.others(tree.main.text) if member not in have)
-            return qt.Word(tree.surface, tree.alternatives + added, tree.partial) if added else tree
-        if isinstance(tree, (qt.And, qt.Or)):
-            return type(tree)(tuple(self.widen(child, exact) for child in tree.children))
-        if isinstance(tree, qt.Filter):
-            return qt.Filter(self.widen(tree.query, exact), tree.condition)
-        return tree
+
+        def widen_word(word: qt.Word) -> qt.Word:
+            if word.main.field != qt.CONTENT or word.surface.lower() in exact:
+                return word
+            have = {(alt.text,) for alt in word.alternatives if isinstance(alt, qt.Term)}
+            added = tuple(_alternative(member) for member in self.others(word.main.text) if member not in have)
+            return qt.Word(word.surface, word.alternatives + added, word.partial) if added else word
+
+        return qt.map_words(tree, widen_word)
 
 
 def _alternative(member: Member) -> qt.Term | qt.AllOf:
